@@ -1,0 +1,32 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Rampart",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "RampartRegex", targets: ["RampartRegex"]),
+        .library(name: "RampartWAF", targets: ["RampartWAF"]),
+        .executable(name: "rampart", targets: ["RampartCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Engine layer: depends on nothing outside the toolchain.
+        .target(name: "RampartRegex"),
+        .target(name: "RampartWAF", dependencies: ["RampartRegex"]),
+        // The `rampart` command line: regex, WAF and RASP tools.
+        .executableTarget(
+            name: "RampartCLI",
+            dependencies: [
+                "RampartRegex",
+                "RampartWAF",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RampartRegexTests", dependencies: ["RampartRegex"]),
+        .testTarget(name: "RampartWAFTests", dependencies: ["RampartWAF"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `rampart`: Rampart's command line (regex, WAF and RASP tools).
+@main
+struct RampartCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rampart",
+        abstract: "Rampart: runtime application self-protection for server-side Swift.",
+        subcommands: []
+    )
+}

@@ -1,0 +1,2 @@
+/// RampartWAF: the in-app WAF engine — rules, addresses, operators, transformers and injection detectors.
+public enum RampartWAFModule {}
