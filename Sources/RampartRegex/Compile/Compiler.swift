@@ -9,6 +9,8 @@ struct Compiler {
     private var byteSetIndex: [ByteBitSet: Int32] = [:]
     private var failInstruction: Int32 = -1
     private var usesContext = false
+    /// Where the pattern being compiled started; the size limit counts from here.
+    private var base = 0
     private let limit: Int
     private let reverse: Bool
     private let pattern: String
@@ -26,17 +28,21 @@ struct Compiler {
         try compile([hir], pattern: pattern, limits: limits, reverse: reverse)
     }
 
-    /// Compiles patterns into one program whose `match` instructions carry each pattern's index.
-    static func compile(_ hirs: [HIR], pattern: String, limits: RegexLimits, reverse: Bool = false)
-        throws(RegexError) -> Program
+    /// Compiles patterns into one program whose `match` instructions carry each pattern's index. The size limit
+    /// applies to each pattern's share of the program. `failedIndex` tells which pattern hit the limit.
+    static func compile(_ hirs: [HIR], pattern: String, limits: RegexLimits, reverse: Bool = false,
+                        failedIndex: UnsafeMutablePointer<Int>? = nil) throws(RegexError) -> Program
     {
         var compiler = Compiler(limit: limits.maxProgramSize, reverse: reverse, pattern: pattern)
         var entries: [Int32] = []
         entries.reserveCapacity(hirs.count)
         for (index, hir) in hirs.enumerated() {
+            failedIndex?.pointee = index
+            compiler.base = compiler.instructions.count
             let match = try compiler.emit(Instruction(operation: .match, argument: Int32(truncatingIfNeeded: index)))
             entries.append(try compiler.compile(hir, next: match))
         }
+        compiler.base = compiler.instructions.count
         var body: Int32
         if let last = entries.last { body = last } else { body = try compiler.fail() }
         for entry in entries.dropLast().reversed() {
@@ -255,7 +261,7 @@ struct Compiler {
     }
 
     private mutating func emit(_ instruction: Instruction) throws(RegexError) -> Int32 {
-        if instructions.count >= limit {
+        if instructions.count - base >= limit {
             throw RegexError(.programTooLarge(limit: limit), offset: 0, pattern: pattern)
         }
         instructions.append(instruction)

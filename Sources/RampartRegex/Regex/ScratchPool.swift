@@ -7,6 +7,7 @@ final class MatchScratch: @unchecked Sendable {
     let forward = DFACache()
     let reverse = DFACache()
     var pike = PikeVMScratch()
+    var setMarks: [Bool] = []
 }
 
 /// Hands out `MatchScratch` objects, one per concurrent search, and takes them back: a regex stays `Sendable`
