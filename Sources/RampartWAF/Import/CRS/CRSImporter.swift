@@ -215,7 +215,8 @@ public struct CRSImporter: Sendable {
                 if !keyPath.isEmpty { input.append(("key_path", .array(keyPath))) }
                 let inputTransformers = (targets.keysOnly ? ["keys_only"] : []) + targets.extraTransformers + transformers
                 if !inputTransformers.isEmpty { input.append(("transformers", .array(inputTransformers.map { .string($0) }))) }
-                inputs.append(.object(input))
+                // ARGS and XML both reach the body, for instance: one input per distinct target is enough.
+                if !inputs.contains(.object(input)) { inputs.append(.object(input)) }
             }
         }
         if inputs.isEmpty {
@@ -390,10 +391,11 @@ public struct CRSImporter: Sendable {
         case "REQUEST_HEADERS_NAMES": return Targets(addresses: [headers], keysOnly: true)
         case "REQUEST_METHOD": return Targets(addresses: ["server.request.method"])
         case "REMOTE_ADDR": return Targets(addresses: ["http.client_ip"])
-        case "REQUEST_URI", "REQUEST_URI_RAW", "REQUEST_LINE": return Targets(addresses: [uri])
-        case "REQUEST_FILENAME": return Targets(addresses: [uri], extraTransformers: ["urlPath"])
-        case "REQUEST_BASENAME": return Targets(addresses: [uri], extraTransformers: ["urlBasename"])
-        case "QUERY_STRING": return Targets(addresses: [uri], extraTransformers: ["urlQuerystring"])
+        // REQUEST_LINE ("GET /path HTTP/1.1") has no address: rules on it check the method and protocol too.
+        case "REQUEST_URI", "REQUEST_URI_RAW": return Targets(addresses: [uri])
+        case "REQUEST_FILENAME": return Targets(addresses: [uri], extraTransformers: ["url_path"])
+        case "REQUEST_BASENAME": return Targets(addresses: [uri], extraTransformers: ["url_basename"])
+        case "QUERY_STRING": return Targets(addresses: [uri], extraTransformers: ["url_querystring"])
         default: return nil
         }
     }
