@@ -34,6 +34,12 @@ struct SQLShape {
     static func classify(_ tokens: [SQLToken], in bytes: UnsafeBufferPointer<UInt8>, into shapes: inout [SQLShape]) {
         shapes.reserveCapacity(shapes.count &+ tokens.count)
         for (index, token) in tokens.enumerated() {
+            // `/**/` between words is whitespace to SQL (and a classic filter evasion); only a comment that ends
+            // the value cuts the statement short.
+            if token.kind == .comment, token.isTerminated, index &+ 1 < tokens.count,
+               bytes[token.start] == UInt8(ascii: "/") {
+                continue
+            }
             let followedByParenthesis = index &+ 1 < tokens.count && tokens[index &+ 1].kind == .openParenthesis
             shapes.append(classify(token, followedByParenthesis: followedByParenthesis, in: bytes))
         }

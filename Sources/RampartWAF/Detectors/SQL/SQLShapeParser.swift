@@ -53,7 +53,10 @@ struct SQLShapeParser {
         case .logic:
             guard !isWord(at: index, "NOT"), let end = expression(at: index &+ 1) else { return nil }
             let clauseEnd = trailingClauses(at: end)
-            guard onlyComments(from: clauseEnd) else { return nil }
+            guard onlyComments(from: clauseEnd) else {
+                // `' AND 1=0 UNION SELECT …`, `1 OR 1=1; DROP …`: the condition leads into a second construct.
+                return setOperationOrStackedStatement(at: clauseEnd)
+            }
             let word = text(at: index).uppercased()
             if evidence.subquery { return "adds \(word) with a subquery" }
             if let name = evidence.functionName, quoted || evidence.calledKnownFunction {
@@ -62,16 +65,8 @@ struct SQLShapeParser {
             if evidence.comparisonWithLiteral { return "adds \(word) with a comparison" }
             return nil
 
-        case .setOperation:
-            var next = index &+ 1
-            if isWord(at: next, "ALL") || isWord(at: next, "DISTINCT") { next &+= 1 }
-            while kind(at: next) == .open { next &+= 1 }
-            guard isWord(at: next, "SELECT"), selectList(at: next &+ 1) else { return nil }
-            return "adds \(text(at: index).uppercased()) SELECT"
-
-        case .semicolon:
-            guard let statement = stackedStatement(at: index &+ 1) else { return nil }
-            return "ends the statement and starts another: \(statement)"
+        case .setOperation, .semicolon:
+            return setOperationOrStackedStatement(at: index)
 
         case .comparison, .operator:
             guard let end = expressionTail(at: index, leftIsLiteral: leftIsLiteral) else { return nil }
@@ -89,8 +84,9 @@ struct SQLShapeParser {
             guard clauseEnd > index else {
                 return nil
             }
-            let clause = text(at: index).uppercased()
+            var clause = text(at: index).uppercased()
             if clause == "INTO" || clause == "PROCEDURE" { return "adds \(clause)" }
+            if clause == "ORDER" || clause == "GROUP" { clause += " BY" }
             guard onlyComments(from: clauseEnd), clauseEnd < shapes.count else { return nil }
             return "adds \(clause) and comments out the rest of the statement"
 
@@ -100,6 +96,23 @@ struct SQLShapeParser {
             }
             return nil
 
+        default:
+            return nil
+        }
+    }
+
+    /// `UNION [ALL] SELECT …` or `; <statement>` at `index`.
+    func setOperationOrStackedStatement(at index: Int) -> String? {
+        switch kind(at: index) {
+        case .setOperation:
+            var next = index &+ 1
+            if isWord(at: next, "ALL") || isWord(at: next, "DISTINCT") { next &+= 1 }
+            while kind(at: next) == .open { next &+= 1 }
+            guard isWord(at: next, "SELECT"), selectList(at: next &+ 1) else { return nil }
+            return "adds \(text(at: index).uppercased()) SELECT"
+        case .semicolon:
+            guard let statement = stackedStatement(at: index &+ 1) else { return nil }
+            return "ends the statement and starts another: \(statement)"
         default:
             return nil
         }
