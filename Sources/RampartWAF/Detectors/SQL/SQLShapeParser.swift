@@ -10,7 +10,13 @@ struct SQLShapeParser {
         var calledKnownFunction = false
         var calledDangerousFunction = false
         var subquery = false
+        /// Parentheses nested deeper than `maximumDepth`: no query needs that, it is padding to exhaust a parser.
+        var excessiveNesting = false
     }
+
+    /// Recursion bound: deeper nesting is skipped (iteratively) and counted as evidence.
+    static let maximumDepth = 32
+    private var depth = 0
 
     let shapes: [SQLShape]
     let bytes: UnsafeBufferPointer<UInt8>
@@ -59,6 +65,7 @@ struct SQLShapeParser {
             }
             let word = text(at: index).uppercased()
             if evidence.subquery { return "adds \(word) with a subquery" }
+            if evidence.excessiveNesting { return "adds \(word) with parentheses nested over \(Self.maximumDepth) deep" }
             if let name = evidence.functionName, quoted || evidence.calledKnownFunction {
                 return "adds \(word) with a call to \(name)"
             }
@@ -131,6 +138,12 @@ struct SQLShapeParser {
                 evidence.subquery = true
                 return (skipBalanced(from: index), true)
             }
+            if depth >= Self.maximumDepth {
+                evidence.excessiveNesting = true
+                return (skipBalanced(from: index), true)
+            }
+            depth &+= 1
+            defer { depth &-= 1 }
             guard var next = expression(at: index &+ 1) else { return nil }
             while kind(at: next) == .comma, let following = expression(at: next &+ 1) { next = following }
             if kind(at: next) == .close { return (next &+ 1, true) }
@@ -140,10 +153,10 @@ struct SQLShapeParser {
             guard shape.token.end &- shape.token.start == 1,
                   byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "~")
                     || byte == UInt8(ascii: "!") else { return nil }
-            return operand(at: index &+ 1)
+            return prefixed(at: index &+ 1)
         case .logic:
             guard isWord(at: index, "NOT") else { return nil }
-            return operand(at: index &+ 1)
+            return prefixed(at: index &+ 1)
         case .function:
             noteCall(shape)
             if isWord(at: index &+ 2, "SELECT") { evidence.subquery = true }
@@ -175,6 +188,17 @@ struct SQLShapeParser {
         default:
             return nil
         }
+    }
+
+    /// The operand after a prefix operator (`-`, `NOT`), with the same recursion bound as parentheses.
+    private mutating func prefixed(at index: Int) -> (next: Int, literal: Bool)? {
+        guard depth < Self.maximumDepth else {
+            evidence.excessiveNesting = true
+            return nil
+        }
+        depth &+= 1
+        defer { depth &-= 1 }
+        return operand(at: index)
     }
 
     /// operand (binary-operator operand)*; the index after it.
