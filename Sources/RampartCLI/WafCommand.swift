@@ -18,6 +18,7 @@ struct WafCommand: ParsableCommand {
         @Option(help: "Request corpus (JSON Lines, see corpus/CORPUS.md).") var requests: String
         @Option(help: "Time budget per request in milliseconds.") var budgetMs: Double = 1000
         @Flag(help: "Also print the full events and action parameters.") var events = false
+        @Option(name: .customLong("repeat"), help: "Run the corpus N times; report the last run (as the oracle's --repeat).") var repeatCount: Int = 1
 
         func run() throws {
             let waf = try WafCommand.loadWAF(rules)
@@ -27,6 +28,9 @@ struct WafCommand: ParsableCommand {
             var output = Data()
             var times: [Double] = []
             var matched = 0
+            for _ in 1..<max(1, repeatCount) {
+                for request in corpus { _ = waf.makeContext().run(request.addresses, budget: .seconds(1)) }
+            }
             for request in corpus {
                 let context = waf.makeContext()
                 let result = context.run(request.addresses, budget: .microseconds(Int64(budgetMs * 1000)))
@@ -55,9 +59,11 @@ struct WafCommand: ParsableCommand {
         @Option(name: .short, help: "Number of passes over the corpus.") var n: Int = 5
 
         func run() throws {
+            let rssBefore = WafCommand.residentKilobytes()
             let loadStart = ContinuousClock.now
             let waf = try WafCommand.loadWAF(rules)
             let loadTime = ContinuousClock.now - loadStart
+            let rssAfter = WafCommand.residentKilobytes()
             let corpus = try CorpusRequest.load(requests)
             var times: [Double] = []
             for _ in 0..<max(1, n) {
@@ -72,7 +78,10 @@ struct WafCommand: ParsableCommand {
                 "requests=\(sorted.count) passes=\(max(1, n)) load_ms=\(String(format: "%.1f", WafCommand.micros(loadTime) / 1000)) "
                     + "median_us=\(String(format: "%.1f", WafCommand.median(sorted))) "
                     + "p99_us=\(String(format: "%.1f", WafCommand.p99(sorted))) "
-                    + "total_us=\(String(format: "%.0f", sorted.reduce(0, +)))")
+                    + "total_us=\(String(format: "%.0f", sorted.reduce(0, +))) "
+                    + "load_rss_kb=\(rssBefore.flatMap { before in rssAfter.map { String($0 - before) } } ?? "n/a") "
+                    + "rules=\(waf.ruleIDs.count)")
+            withExtendedLifetime(waf) {}
         }
     }
 
@@ -118,6 +127,14 @@ struct WafCommand: ParsableCommand {
                 ("rules: \(path) loaded=\(diagnostics.loadedRuleIDs.count) failed=\(diagnostics.failedRuleIDs.count) "
                     + "skipped=\(diagnostics.skippedRuleIDs.count) version=\(waf.rulesetVersion ?? "-")\n").utf8))
         return waf
+    }
+
+    /// Resident set size from /proc (Linux); nil elsewhere.
+    static func residentKilobytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(getpagesize()) / 1024
     }
 
     static func micros(_ duration: Duration) -> Double {

@@ -12,6 +12,10 @@ enum OperatorRegistry {
         IsSQLiOperator.self,
         IsXSSOperator.self,
         SQLiDetectorOperator.self,
+        ShellInjectionOperator.self,
+        CommandInjectionOperator.self,
+        PathTraversalOperator.self,
+        SSRFOperator.self,
     ]
 
     static let byName: [String: any OperatorFactory.Type] = {
