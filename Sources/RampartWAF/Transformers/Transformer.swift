@@ -90,7 +90,7 @@ public enum Transformer: String, Sendable, CaseIterable {
 
     /// The transformed value, or nil when unchanged.
     public func apply(to input: UnsafeRawBufferPointer) -> [UInt8]? {
-        apply(to: input.bindMemory(to: UInt8.self))
+        apply(to: UnsafeBufferPointer(start: input.baseAddress?.assumingMemoryBound(to: UInt8.self), count: input.count))
     }
 
     /// The transformed value, or nil when unchanged.
