@@ -25,7 +25,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "RampartRegexTests", dependencies: ["RampartRegex"]),
+        .testTarget(name: "RampartRegexTests", dependencies: ["RampartRegex"], exclude: ["Fixtures"]),
         .testTarget(name: "RampartWAFTests", dependencies: ["RampartWAF"]),
     ],
     swiftLanguageModes: [.v6]
