@@ -25,7 +25,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "RampartRegexTests", dependencies: ["RampartRegex"], exclude: ["Fixtures"]),
+        // Prints RampartRegex's figures on the WAF regex workload of ../shared/tools/re2bench.
+        .executableTarget(name: "RegexMeasure", dependencies: ["RampartRegex"]),
+                .testTarget(name: "RampartRegexTests", dependencies: ["RampartRegex"], exclude: ["Fixtures"]),
         .testTarget(name: "RampartWAFTests", dependencies: ["RampartWAF"]),
     ],
     swiftLanguageModes: [.v6]
