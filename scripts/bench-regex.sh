@@ -44,7 +44,9 @@ for group, ratios in groups.items():
     print(f"geometric mean RE2/Rampart ({group}): {product ** (1 / len(ratios)):.2f}  (> 1: Rampart faster)")
 PY
 
+# ../shared beside a clone, or two levels up from a git worktree.
 corpus=../shared/corpus/requests-dev.jsonl
+[ -e "$corpus" ] || corpus=../../shared/corpus/requests-dev.jsonl
 if [ -e "$corpus" ] && python3 -c "import ddtrace.appsec, re2" 2>/dev/null; then
     python3 scripts/ddtrace_regexes.py --rampart "$rampart" --corpus "$corpus" --write-set "$work/set" >&2
     echo
