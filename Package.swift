@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "RampartRegex", targets: ["RampartRegex"]),
         .library(name: "RampartWAF", targets: ["RampartWAF"]),
+        .library(name: "RampartProtocol", targets: ["RampartProtocol"]),
         .executable(name: "rampart", targets: ["RampartCLI"]),
     ],
     dependencies: [
@@ -16,6 +17,8 @@ let package = Package(
         // Engine layer: depends on nothing outside the toolchain.
         .target(name: "RampartRegex"),
         .target(name: "RampartWAF", dependencies: ["RampartRegex"]),
+        // Agent <-> platform wire types (Codable, Foundation only).
+        .target(name: "RampartProtocol"),
         // The `rampart` command line: regex, WAF and RASP tools.
         .executableTarget(
             name: "RampartCLI",
@@ -27,6 +30,7 @@ let package = Package(
         ),
         .testTarget(name: "RampartRegexTests", dependencies: ["RampartRegex"]),
         .testTarget(name: "RampartWAFTests", dependencies: ["RampartWAF"]),
+        .testTarget(name: "RampartProtocolTests", dependencies: ["RampartProtocol"]),
     ],
     swiftLanguageModes: [.v6]
 )
