@@ -135,3 +135,26 @@ import Testing
         #expect(try roundTrip(error) == error)
     }
 }
+
+@Suite struct TimestampTests {
+    @Test func millisecondDatesRoundTripExactly() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let date = Date(timeIntervalSince1970: Double.random(in: 0..<4_000_000_000, using: &generator))
+            let truncated = ProtocolTimestamp.truncatedToMilliseconds(date)
+            let text = ProtocolTimestamp.string(from: truncated)
+            #expect(ProtocolTimestamp.date(from: text) == truncated, "\(text)")
+            #expect(ProtocolTimestamp.string(from: try #require(ProtocolTimestamp.date(from: text))) == text)
+        }
+    }
+
+    @Test func parsesTheAcceptedForms() {
+        #expect(ProtocolTimestamp.date(from: "1970-01-01T00:00:01.5Z") == Date(timeIntervalSince1970: 1.5))
+        #expect(ProtocolTimestamp.date(from: "1970-01-01T00:00:01.123456Z") == Date(timeIntervalSince1970: 1.123))
+        #expect(ProtocolTimestamp.date(from: "1970-01-01T00:00:01Z") == Date(timeIntervalSince1970: 1))
+        #expect(ProtocolTimestamp.string(from: Date(timeIntervalSince1970: 0.007)) == "1970-01-01T00:00:00.007Z")
+        for bad in ["", "1970-01-01", "1970-01-01T00:00:01.Z", "1970-01-01T00:00:01.1234567890Z", "x.5Z"] {
+            #expect(ProtocolTimestamp.date(from: bad) == nil, "\(bad)")
+        }
+    }
+}

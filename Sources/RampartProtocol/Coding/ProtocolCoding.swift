@@ -38,23 +38,49 @@ public enum ProtocolCoding {
 }
 
 /// Timestamps on the wire: ISO 8601 in UTC with milliseconds, e.g. `2026-12-03T08:41:07.125Z`.
-/// Parsing also accepts the form without fractional seconds.
+/// Parsing also accepts the form without fractional seconds (and more than three fraction digits, truncated).
+///
+/// Dates are kept as whole milliseconds, `Date(timeIntervalSince1970: Double(ms) / 1000)`, both when parsed and
+/// by ``truncatedToMilliseconds(_:)``, so a date survives an encode/decode round trip exactly.
 public enum ProtocolTimestamp {
     public static func string(from date: Date) -> String {
-        date.formatted(withFraction)
+        let milliseconds = wholeMilliseconds(date, rule: .toNearestOrAwayFromZero)
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let fraction = milliseconds - seconds * 1000
+        let base = Date(timeIntervalSince1970: Double(seconds)).formatted(withoutFraction)
+        let digits = String(fraction)
+        return base.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
     }
 
     public static func date(from text: String) -> Date? {
-        if let date = try? withFraction.parse(text) { return date }
-        return try? withoutFraction.parse(text)
+        var base = Substring(text)
+        var milliseconds: Int64 = 0
+        if let dot = text.firstIndex(of: ".") {
+            let afterDot = text.index(after: dot)
+            let digitsEnd = text[afterDot...].firstIndex { !$0.isASCII || !$0.isNumber } ?? text.endIndex
+            let digits = text[afterDot..<digitsEnd]
+            guard !digits.isEmpty, digits.count <= 9 else { return nil }
+            let padded = String(digits.prefix(3)) + String(repeating: "0", count: max(0, 3 - digits.count))
+            guard let value = Int64(padded) else { return nil }
+            milliseconds = value
+            base = text[..<dot] + text[digitsEnd...]
+        }
+        guard let whole = try? withoutFraction.parse(String(base)) else { return nil }
+        let seconds = wholeMilliseconds(whole, rule: .toNearestOrAwayFromZero) / 1000
+        return Date(timeIntervalSince1970: Double(seconds * 1000 + milliseconds) / 1000)
     }
 
-    /// Rounds to the millisecond, the precision the wire keeps.
+    /// Drops sub-millisecond precision, the precision the wire keeps.
     public static func truncatedToMilliseconds(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        Date(timeIntervalSince1970: Double(wholeMilliseconds(date, rule: .down)) / 1000)
     }
 
-    private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+    private static func wholeMilliseconds(_ date: Date, rule: FloatingPointRoundingRule) -> Int64 {
+        let value = (date.timeIntervalSince1970 * 1000).rounded(rule)
+        guard value.isFinite, abs(value) < 9.0e15 else { return 0 }
+        return Int64(value)
+    }
+
     private static let withoutFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: .gmt)
 }
 
