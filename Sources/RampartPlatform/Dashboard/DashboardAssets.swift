@@ -20,6 +20,7 @@ enum DashboardAssets {
         pre.value { white-space: pre-wrap; background: #fff; border: 1px solid var(--line); padding: .5rem; margin: 0; }
         mark { background: #ffe08a; padding: 0 .1rem; }
         .filters, .inline { display: flex; flex-wrap: wrap; gap: .6rem; align-items: end; margin: .6rem 0; }
+        td form.inline { margin: 0; }
         .cards { display: flex; gap: 1rem; }
         .card { background: #fff; border: 1px solid var(--line); padding: .8rem 1.2rem; min-width: 10rem; display: flex; flex-direction: column; }
         .card .number { font-size: 1.8rem; font-weight: 700; }

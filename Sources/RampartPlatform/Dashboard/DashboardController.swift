@@ -187,7 +187,7 @@ struct DashboardController: Sendable {
         let events = try await store.events(selection.filter, limit: 200)
         var context = try await filterContext(selection, hidden: [("ip", selection.filter.clientIP), ("category", selection.filter.category)])
         context.merge([
-            "title": "Events", "navSignals": true, "clientIP": selection.filter.clientIP ?? "", "category": selection.filter.category ?? "",
+            "title": "Events", "navSignals": true,
             "events": events.map { stored in
                 [
                     "eventID": stored.event.eventID.uuidString, "time": Self.time(stored.event.timestamp), "appName": stored.appName,
@@ -196,6 +196,8 @@ struct DashboardController: Sendable {
                 ] as [String: Any]
             },
         ]) { $1 }
+        if let clientIP = Self.nonEmpty(selection.filter.clientIP) { context["clientIP"] = clientIP }
+        if let category = Self.nonEmpty(selection.filter.category) { context["category"] = category }
         return render("events", context, session: session)
     }
 
@@ -204,24 +206,26 @@ struct DashboardController: Sendable {
             return render("message", ["title": "Not found", "heading": "Not found", "text": "No event with this id (it may have been deleted by retention)."], session: session, status: .notFound)
         }
         let event = stored.event
-        let context: [String: Any] = [
+        let context: [String: Any?] = [
             "title": "Event", "navSignals": true, "eventID": event.eventID.uuidString, "time": Self.time(event.timestamp),
             "appName": stored.appName, "environment": stored.environment, "agentID": stored.agentID, "kind": event.kind.rawValue,
-            "blocked": event.blocked, "status": event.status.map(String.init) ?? "", "method": event.method, "path": event.path,
-            "route": event.route, "clientIP": event.clientIP, "userID": event.userID ?? "", "userAgent": event.userAgent ?? "",
-            "rules": event.rules.map { rule in
-                [
-                    "ruleID": rule.ruleID, "ruleName": rule.ruleName, "category": rule.category, "crsID": rule.crsID ?? "",
-                    "operator": rule.operator, "operatorValue": rule.operatorValue, "address": rule.address,
+            "blocked": event.blocked, "status": event.status.map(String.init), "method": event.method, "path": event.path,
+            "route": Self.nonEmpty(event.route), "clientIP": event.clientIP, "userID": Self.nonEmpty(event.userID),
+            "userAgent": Self.nonEmpty(event.userAgent),
+            "rules": event.rules.map { rule -> [String: Any] in
+                let fields: [String: Any?] = [
+                    "ruleID": rule.ruleID, "ruleName": rule.ruleName, "category": rule.category, "crsID": Self.nonEmpty(rule.crsID),
+                    "operator": rule.operator, "operatorValue": Self.nonEmpty(rule.operatorValue), "address": rule.address,
                     "keyPath": rule.keyPath, "highlight": rule.highlight,
                     "segments": HighlightSegments.split(rule.value, highlights: rule.highlight).map { ["text": $0.text, "hit": $0.isMatch] as [String: Any] },
-                ] as [String: Any]
+                ]
+                return fields.compactMapValues { $0 }
             },
             "hasStack": !(event.stack ?? []).isEmpty, "stack": event.stack ?? [],
             "headers": (event.request?.headers ?? [:]).sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] },
             "query": (event.request?.query ?? [:]).sorted { $0.key < $1.key }.map { ["name": $0.key, "values": $0.value] as [String: Any] },
         ]
-        return render("event", context, session: session)
+        return render("event", context.compactMapValues { $0 }, session: session)
     }
 
     private func agents(_ session: SessionRecord) async throws -> Response {
@@ -282,9 +286,9 @@ struct DashboardController: Sendable {
                 "blocklist": settings.blocklist.map { entry in
                     ["list": entry.list.rawValue, "value": entry.value, "expires": entry.expiresAt.map(Self.time) ?? "never", "reason": entry.reason]
                 },
-                "rulesetVersion": settings.rulesetVersion ?? "",
                 "rulesets": settings.rulesets.map { ["version": $0.version, "uploadedAt": Self.time($0.uploadedAt), "diagnostics": $0.diagnostics] },
             ]) { $1 }
+            if let version = Self.nonEmpty(settings.rulesetVersion) { context["rulesetVersion"] = version }
         }
         return render("settings", context, session: session)
     }
@@ -364,6 +368,12 @@ struct DashboardController: Sendable {
 
     private func asset(_ text: String, type: String) -> Response {
         Response(status: .ok, headers: [.contentType: type, .cacheControl: "max-age=300"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// Mustache treats an empty string as true in sections, so absent values must be absent keys.
+    static func nonEmpty(_ text: String?) -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        return text
     }
 
     static func time(_ date: Date) -> String {

@@ -7,15 +7,17 @@ enum TimelineChart {
         let left = 40.0, bottom = 24.0, top = 10.0
         let plotWidth = Double(width) - left - 10
         let plotHeight = Double(height) - bottom - top
-        let maximum = max(1, buckets.map { $0.blocked + $0.monitored }.max() ?? 1)
+        // The axis top is a multiple of 4 ticks with whole-number steps.
+        let tallest = max(1, buckets.map { $0.blocked + $0.monitored }.max() ?? 1)
+        let step = (tallest + 3) / 4
+        let maximum = step * 4
         let slot = plotWidth / Double(max(buckets.count, 1))
         let barWidth = max(1, slot * 0.8)
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"Attacks over time\" id=\"attacks-chart\">"
-        for step in 0...4 {
-            let value = Double(maximum) * Double(step) / 4
-            let y = top + plotHeight - plotHeight * Double(step) / 4
+        for tick in 0...4 {
+            let y = top + plotHeight - plotHeight * Double(tick) / 4
             svg += "<line x1=\"\(format(left))\" y1=\"\(format(y))\" x2=\"\(width - 10)\" y2=\"\(format(y))\" stroke=\"#e3e7ee\"/>"
-            svg += "<text x=\"\(format(left - 4))\" y=\"\(format(y + 4))\" font-size=\"10\" text-anchor=\"end\" fill=\"#5d6778\">\(Int(value.rounded()))</text>"
+            svg += "<text x=\"\(format(left - 4))\" y=\"\(format(y + 4))\" font-size=\"10\" text-anchor=\"end\" fill=\"#5d6778\">\(tick * step)</text>"
         }
         let formatter = labelFormatter(bucketSeconds: bucketSeconds)
         for (index, bucket) in buckets.enumerated() {
