@@ -9,7 +9,7 @@ struct PlatformCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "platform",
         abstract: "The Rampart platform: agent API, storage and dashboard.",
-        subcommands: [Serve.self, CreateApp.self, CreateUser.self]
+        subcommands: [Serve.self, CreateApp.self, CreateUser.self, Bench.self]
     )
 
     struct DatabaseOption: ParsableArguments {
@@ -102,6 +102,36 @@ struct PlatformCommand: AsyncParsableCommand {
                 try await store.createUser(username: username, role: role)
             }
             print("User \(username) (\(role.rawValue)) password: \(password)")
+        }
+    }
+}
+
+extension PlatformCommand {
+    struct Bench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure event ingestion and overview query time (targets: >= 5,000 events/s; overview <= 200 ms).")
+
+        @Option(help: "Events to ingest, in batches of 100.") var events: Int = 100_000
+        @Option(help: "Database; defaults to a new SQLite file in the temporary directory.") var database: String?
+
+        func run() async throws {
+            guard events > 0 else { throw ValidationError("--events must be positive") }
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-bench-\(UUID().uuidString).sqlite").path
+            let location = try database.map { try DatabaseLocation($0) } ?? .sqlite(path: path)
+            let total = events
+            let result = try await PlatformStore.withStore(location, logger: Logger(label: "rampart.platform.bench")) { store in
+                try await StoreBenchmark.run(store: store, events: total) { sent in
+                    if sent % 20_000 == 0 { say("  \(sent) events ingested") }
+                }
+            }
+            if database == nil {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            say("database: \(location)")
+            say(String(format: "ingest: %d events in %.2f s = %.0f events/s (target >= 5000: %@)", result.events,
+                result.ingestSeconds, result.eventsPerSecond, result.eventsPerSecond >= 5000 ? "met" : "NOT met"))
+            say(String(format: "overview (all apps, one app): %.1f ms, %.1f ms (target <= 200 ms); signals: %.1f ms",
+                result.overviewMilliseconds.first ?? 0, result.overviewMilliseconds.last ?? 0, result.signalsMilliseconds))
         }
     }
 }

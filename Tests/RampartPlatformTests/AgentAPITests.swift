@@ -218,3 +218,33 @@ import Testing
         }
     }
 }
+
+/// Two platform instances (two stores, two connection pools) over one PostgreSQL database.
+@Suite struct SharedDatabaseTests {
+    @Test(.enabled(if: Backend.postgresURL != nil, "needs RAMPART_TEST_POSTGRES_URL"))
+    func twoInstancesStoreARetriedBatchOnce() async throws {
+        let location = Backend.postgres.location()
+        try await PlatformStore.withStore(location, logger: .init(label: "instance-a")) { first in
+            try await PlatformStore.withStore(location, logger: .init(label: "instance-b")) { second in
+                let created = try await first.createApp(name: "shared-\(UUID().uuidString.prefix(8))")
+                let agentID = UUID().uuidString
+                try await first.recordLogin(PlatformHarness.sampleLogin(agentID: agentID), app: created.app, heartbeatInterval: 20)
+                // The second instance sees the login and the settings written through the first.
+                try await first.setMode(.block, category: "xss", appID: created.app.appID)
+                let commands = try await second.commands(appID: created.app.appID, since: 0)
+                #expect(commands.commands == [.setMode(category: "xss", mode: .block)])
+
+                let batch = EventBatch(events: (0..<25).map { _ in PlatformHarness.sampleEvent() })
+                let heartbeat = Heartbeat(agentID: agentID, sequence: 1, batches: [batch], metrics: AgentMetrics(requests: 1))
+                async let a = first.ingest(heartbeat, app: created.app)
+                async let b = second.ingest(heartbeat, app: created.app)
+                let results = try await [a, b]
+                #expect(results.map { $0?.acknowledgedBatchIDs } == [[batch.batchID.uuidString], [batch.batchID.uuidString]])
+                #expect(results.compactMap { $0?.storedEvents }.sorted() == [0, 25])
+                let count = try await second.database.query(
+                    "SELECT COUNT(*) AS n FROM events WHERE app_id = $1", [.text(created.app.appID)]).first?.int("n")
+                #expect(count == 25)
+            }
+        }
+    }
+}

@@ -138,7 +138,12 @@ enum Migrations {
             )
             """,
             "CREATE INDEX login_failures_user ON login_failures (username, failed_at)",
-        ])
+        ]),
+        // The dashboard's aggregates read only these columns: a covering index spares reading the event
+        // documents, which make up most of each row.
+        Migration(version: 2, name: "covering index for dashboard aggregates", statements: [
+            "CREATE INDEX events_dashboard ON events (occurred_at, app_id, environment, blocked, category, client_ip, route)",
+        ]),
     ]
 
     /// Applies the migrations not yet recorded, in one transaction. On PostgreSQL an advisory lock makes
