@@ -13,7 +13,8 @@ from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 def main() -> int:
@@ -57,6 +58,8 @@ def main() -> int:
         driver.find_element(By.NAME, "username").send_keys(args.user)
         driver.find_element(By.NAME, "password").send_keys(args.password)
         driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+        # Clicking returns before the POST completes; wait for the redirect away from the login page.
+        WebDriverWait(driver, 30).until(lambda d: not d.current_url.endswith("/login"))
 
         driver.get(f"{args.url}/?app={args.app_id}&window=24h")
         check("Overview" in driver.title, "logged in, overview shown")
@@ -88,7 +91,8 @@ def main() -> int:
         row = driver.find_element(By.XPATH, "//table[@id='category-modes']//tr[td[1][text()='xss']]")
         Select(row.find_element(By.NAME, "mode")).select_by_value("block")
         row.find_element(By.CSS_SELECTOR, "button").click()
-        flash = driver.find_element(By.CSS_SELECTOR, ".flash").text
+        flash = WebDriverWait(driver, 30).until(
+            expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".flash"))).text
         check("xss set to block" in flash, f"switching xss to block is confirmed ({flash!r})")
         if args.screenshot_dir:
             driver.save_screenshot(f"{args.screenshot_dir}/settings.png")
