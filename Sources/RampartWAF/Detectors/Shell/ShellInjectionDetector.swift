@@ -39,29 +39,22 @@ enum ShellScriptCheck {
         in script: UnsafeBufferPointer<UInt8>, dialect: ShellDialect, parameters: [UserParameter]
     ) -> Hit? {
         var map: ShellSyntaxMap?
-        for (index, parameter) in parameters.enumerated() {
-            let hit: (Range<Int>, String)? = parameter.value.withUTF8Bytes { value in
-                guard value.count >= ShellInjectionDetector.minimumParameterLength, value.count <= script.count,
-                      value.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else {
-                    // Blanks alone only separate words the developer wrote.
-                    return nil
-                }
-                var result: (Range<Int>, String)?
-                var commandWordCache: CommandWordExtent?
-                ByteSearch.forEachOccurrence(of: value, in: script) { range in
-                    if map == nil { map = ShellSyntaxMap(script, dialect: dialect) }
-                    guard let syntax = map else { return false }
-                    if let reason = judge(range, in: syntax, script: script, cache: &commandWordCache) {
-                        result = (range, reason)
-                        return false
-                    }
-                    return true
-                }
-                return result
+        var commandWordCache: CommandWordExtent?
+        var hit: Hit?
+        ParameterOccurrences.forEach(
+            in: script, parameters: parameters, minimumLength: ShellInjectionDetector.minimumParameterLength
+        ) { index, value, range in
+            // Blanks alone only separate words the developer wrote.
+            guard value.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { return true }
+            if map == nil { map = ShellSyntaxMap(script, dialect: dialect) }
+            guard let syntax = map else { return false }
+            if let reason = judge(range, in: syntax, script: script, cache: &commandWordCache) {
+                hit = Hit(parameterIndex: index, range: range, reason: reason)
+                return false
             }
-            if let (range, reason) = hit { return Hit(parameterIndex: index, range: range, reason: reason) }
+            return true
         }
-        return nil
+        return hit
     }
 
     struct CommandWordExtent {

@@ -43,17 +43,26 @@ struct ShellSyntaxMap {
     private(set) var structuralPrefix: [UInt32]
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, dialect: ShellDialect) {
-        var lexer = ShellLexer(bytes: bytes, dialect: dialect)
-        lexer.parseList(until: .end, depth: 0)
-        roles = lexer.roles
-        words = lexer.words
-        var prefix = [UInt32](repeating: 0, count: bytes.count &+ 1)
-        var running: UInt32 = 0
-        for i in 0..<lexer.roles.count {
-            if lexer.roles[i] >= ShellByteRole.commandSeparator.rawValue { running &+= 1 }
-            prefix[i &+ 1] = running
+        let n = bytes.count
+        var roles = [UInt8](repeating: ShellByteRole.blank.rawValue, count: n)
+        var words = [UInt32](repeating: 0, count: n)
+        var prefix = [UInt32](repeating: 0, count: n &+ 1)
+        roles.withUnsafeMutableBufferPointer { roleBuffer in
+            words.withUnsafeMutableBufferPointer { wordBuffer in
+                var lexer = ShellLexer(bytes: bytes, dialect: dialect, roles: roleBuffer, words: wordBuffer)
+                lexer.parseList(until: .end, depth: 0)
+            }
+            prefix.withUnsafeMutableBufferPointer { prefixBuffer in
+                var running: UInt32 = 0
+                for i in 0..<n {
+                    if roleBuffer[i] >= ShellByteRole.commandSeparator.rawValue { running &+= 1 }
+                    prefixBuffer[i &+ 1] = running
+                }
+            }
         }
-        structuralPrefix = prefix
+        self.roles = roles
+        self.words = words
+        self.structuralPrefix = prefix
     }
 
     @inline(__always) func role(at index: Int) -> ShellByteRole {
@@ -84,8 +93,9 @@ private struct ShellLexer {
     let dialect: ShellDialect
     var end: Int
     var pos = 0
-    var roles: [UInt8]
-    var words: [UInt32]
+    /// Output, one entry per byte (owned by `ShellSyntaxMap`).
+    let roles: UnsafeMutableBufferPointer<UInt8>
+    let words: UnsafeMutableBufferPointer<UInt32>
     var wordCounter: UInt32 = 0
     var commandStart = true
     var expectRedirectTarget = false
@@ -93,12 +103,15 @@ private struct ShellLexer {
     var expectHeredocDelimiter: Bool?
     var pendingHeredocs: [PendingHeredoc] = []
 
-    init(bytes: UnsafeBufferPointer<UInt8>, dialect: ShellDialect) {
+    init(
+        bytes: UnsafeBufferPointer<UInt8>, dialect: ShellDialect, roles: UnsafeMutableBufferPointer<UInt8>,
+        words: UnsafeMutableBufferPointer<UInt32>
+    ) {
         self.bytes = bytes
         self.dialect = dialect
         self.end = bytes.count
-        self.roles = [UInt8](repeating: ShellByteRole.blank.rawValue, count: bytes.count)
-        self.words = [UInt32](repeating: 0, count: bytes.count)
+        self.roles = roles
+        self.words = words
     }
 
     // MARK: Marking
