@@ -165,6 +165,36 @@ struct ShellCase: CustomTestStringConvertible, Sendable {
         #expect(program.reason.contains("program name"))
     }
 
+    @Test(arguments: [
+        ("sh -c \"ping -c 1 x; id\"", "x; id"),
+        ("bash -c 'ping x && id'", "x && id"),
+        ("/bin/sh -ec 'ping x|sh'", "x|sh"),
+        ("sudo sh -c \"ping x|sh\"", "x|sh"),
+        ("env -i sh -c 'ls a b'", "a b"),
+        ("bash --norc -c 'ping a b'", "a b"),
+        ("sh -c 'echo x; id' name", "x; id"),
+        ("sh -c \"sh -c 'ping x; id'\"", "x; id"),
+        ("cd /tmp && sh -c 'tar xf x.tar; id'", "x.tar; id"),
+        ("sh -c \"echo \\\"$(id)\\\"\"", "$(id)"),
+    ])
+    func nestedShellScripts(_ command: String, _ parameter: String) throws {
+        let finding = try #require(ShellInjectionDetector.detect(commandLine: command, parameters: RaspTestSupport.query(parameter)))
+        #expect(finding.reason.contains("nested `sh -c`") || finding.reason.contains("substitution"))
+    }
+
+    @Test(arguments: [
+        ("sh -c 'ping \"x; id\"'", "x; id"),
+        ("echo \"sh -c x; id\"", "x; id"),
+        ("sh script.sh 'x; id'", "x; id"),
+        ("sh -c 'ping \"$1\"' sh 'x; id'", "x; id"),
+        ("python3 -c 'print(1); x = 2'", "print(1); x = 2"),
+        ("sh -c 'ping -c 1 8.8.8.8'", "8.8.8.8"),
+    ])
+    func nestedShellScriptsBenign(_ command: String, _ parameter: String) {
+        let finding = ShellInjectionDetector.detect(commandLine: command, parameters: RaspTestSupport.query(parameter))
+        #expect(finding == nil, "\(finding?.reason ?? "")")
+    }
+
     @Test func parameterNotInCommandIsIgnored() {
         #expect(ShellInjectionDetector.detect(commandLine: "ls /tmp", parameters: RaspTestSupport.query("; id")) == nil)
         #expect(ShellInjectionDetector.detect(commandLine: "ls /tmp", parameters: []) == nil)

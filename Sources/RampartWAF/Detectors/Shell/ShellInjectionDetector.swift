@@ -35,8 +35,11 @@ enum ShellScriptCheck {
         var reason: String
     }
 
+    /// How many `sh -c '...'` levels inside a command line are followed.
+    static let maxScriptNesting = 3
+
     static func firstInjection(
-        in script: UnsafeBufferPointer<UInt8>, dialect: ShellDialect, parameters: [UserParameter]
+        in script: UnsafeBufferPointer<UInt8>, dialect: ShellDialect, parameters: [UserParameter], nesting: Int = 0
     ) -> Hit? {
         var map: ShellSyntaxMap?
         var commandWordCache: CommandWordExtent?
@@ -48,13 +51,33 @@ enum ShellScriptCheck {
             guard value.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { return true }
             if map == nil { map = ShellSyntaxMap(script, dialect: dialect) }
             guard let syntax = map else { return false }
-            if let reason = judge(range, in: syntax, script: script, cache: &commandWordCache) {
+            if let reason = judge(range, in: syntax, script: script, cache: &commandWordCache)
+                ?? judgeNestedScript(range, parameter: parameters[index], in: syntax, script: script, nesting: nesting) {
                 hit = Hit(parameterIndex: index, range: range, reason: reason)
                 return false
             }
             return true
         }
         return hit
+    }
+
+    /// A parameter confined to the script word of `sh -c '...'` is checked again inside that script.
+    static func judgeNestedScript(
+        _ occurrence: Range<Int>, parameter: UserParameter, in syntax: ShellSyntaxMap,
+        script: UnsafeBufferPointer<UInt8>, nesting: Int
+    ) -> String? {
+        guard !syntax.scriptWords.isEmpty, nesting < maxScriptNesting, occurrence.lowerBound < syntax.words.count else {
+            return nil
+        }
+        let word = syntax.words[occurrence.lowerBound]
+        guard let entry = syntax.scriptWords.first(where: { $0.word == word && $0.range.contains(occurrence.lowerBound) })
+        else { return nil }
+        let inner = ShellWordValue.literal(UnsafeBufferPointer(rebasing: script[entry.range]))
+        let hit = inner.withUnsafeBufferPointer { innerScript in
+            firstInjection(in: innerScript, dialect: .posix, parameters: [parameter], nesting: nesting &+ 1)
+        }
+        guard let hit else { return nil }
+        return "inside the script of a nested `sh -c`: \(hit.reason)"
     }
 
     struct CommandWordExtent {

@@ -41,16 +41,21 @@ struct ShellSyntaxMap {
     private(set) var words: [UInt32]
     /// `structuralPrefix[i]` = number of structural bytes before index `i` (count + 1 entries).
     private(set) var structuralPrefix: [UInt32]
+    /// Words that are the script operand of a shell run with `-c` (`sh -c '...'`), as (word number, byte range):
+    /// their unquoted text is itself a command line.
+    private(set) var scriptWords: [(word: UInt32, range: Range<Int>)] = []
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, dialect: ShellDialect) {
         let n = bytes.count
         var roles = [UInt8](repeating: ShellByteRole.blank.rawValue, count: n)
         var words = [UInt32](repeating: 0, count: n)
         var prefix = [UInt32](repeating: 0, count: n &+ 1)
+        var scriptWords: [(word: UInt32, range: Range<Int>)] = []
         roles.withUnsafeMutableBufferPointer { roleBuffer in
             words.withUnsafeMutableBufferPointer { wordBuffer in
                 var lexer = ShellLexer(bytes: bytes, dialect: dialect, roles: roleBuffer, words: wordBuffer)
                 lexer.parseList(until: .end, depth: 0)
+                scriptWords = lexer.scriptWords
             }
             prefix.withUnsafeMutableBufferPointer { prefixBuffer in
                 var running: UInt32 = 0
@@ -63,6 +68,7 @@ struct ShellSyntaxMap {
         self.roles = roles
         self.words = words
         self.structuralPrefix = prefix
+        self.scriptWords = scriptWords
     }
 
     @inline(__always) func role(at index: Int) -> ShellByteRole {
@@ -102,6 +108,23 @@ private struct ShellLexer {
     /// Set by `<<` / `<<-`: the next word is a here-document delimiter (value: strip leading tabs).
     var expectHeredocDelimiter: Bool?
     var pendingHeredocs: [PendingHeredoc] = []
+    /// Arguments of the current simple command, as far as `sh -c SCRIPT` recognition needs them.
+    var shellCommand = ShellCommandState.other
+    var scriptWords: [(word: UInt32, range: Range<Int>)] = []
+
+    enum ShellCommandState {
+        /// Not a shell, or its script operand was already seen.
+        case other
+        /// A wrapper (`env`, `sudo`, `nohup`, ...): the next operand names the program.
+        case wrapper
+        /// A POSIX shell; `commandFlag` once an option containing `c` was seen.
+        case shell(commandFlag: Bool)
+    }
+
+    static let wrapperNames: [[UInt8]] =
+        ["env", "sudo", "doas", "nohup", "exec", "command", "busybox", "nice", "setsid", "stdbuf", "time", "xargs"]
+            .map { Array($0.utf8) }
+    static let shellNames: [[UInt8]] = ProgramInvocation.posixShells.map { Array($0.utf8) }
 
     init(
         bytes: UnsafeBufferPointer<UInt8>, dialect: ShellDialect, roles: UnsafeMutableBufferPointer<UInt8>,
@@ -227,6 +250,61 @@ private struct ShellLexer {
     @inline(__always) mutating func startCommand() {
         commandStart = true
         expectRedirectTarget = false
+        shellCommand = .other
+    }
+
+    /// Follows `sh -c SCRIPT` (also behind wrappers) through the words of a simple command.
+    mutating func noteWord(_ range: Range<Int>, namesCommand: Bool) {
+        guard dialect == .posix else { return }
+        if namesCommand {
+            shellCommand = classifyProgram(range)
+            return
+        }
+        switch shellCommand {
+        case .other:
+            return
+        case .wrapper:
+            let first = bytes[range.lowerBound]
+            if first == UInt8(ascii: "-") || bytes[range].contains(UInt8(ascii: "=")) { return }
+            shellCommand = classifyProgram(range)
+        case .shell(let commandFlag):
+            let first = bytes[range.lowerBound]
+            if first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+                let isLong = range.count > 1 && bytes[range.lowerBound &+ 1] == UInt8(ascii: "-")
+                if !isLong && bytes[range].contains(UInt8(ascii: "c")) { shellCommand = .shell(commandFlag: true) }
+                return
+            }
+            if commandFlag { scriptWords.append((wordCounter, range)) }
+            shellCommand = .other
+        }
+    }
+
+    /// Whether a command word names a POSIX shell, a wrapper, or something else (quotes ignored).
+    func classifyProgram(_ range: Range<Int>) -> ShellCommandState {
+        var basenameStart = range.lowerBound
+        var quoted = false
+        for i in range {
+            let c = bytes[i]
+            if c == UInt8(ascii: "/") { basenameStart = i &+ 1 }
+            if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { quoted = true }
+        }
+        let basename = UnsafeBufferPointer(rebasing: bytes[basenameStart..<range.upperBound])
+        guard !basename.isEmpty, basename.count <= 16 else { return .other }
+        if quoted {
+            let name = basename.filter { $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+            return name.withUnsafeBufferPointer { classifyName($0) }
+        }
+        return classifyName(basename)
+    }
+
+    func classifyName(_ name: UnsafeBufferPointer<UInt8>) -> ShellCommandState {
+        for candidate in Self.wrapperNames where candidate.count == name.count && candidate.elementsEqual(name) {
+            return .wrapper
+        }
+        for candidate in Self.shellNames where candidate.count == name.count && candidate.elementsEqual(name) {
+            return .shell(commandFlag: false)
+        }
+        return .other
     }
 
     mutating func parseRedirection() {
@@ -306,8 +384,9 @@ private struct ShellLexer {
             pendingHeredocs.append(heredocDelimiter(start..<pos, stripTabs: stripTabs))
         } else if expectRedirectTarget {
             expectRedirectTarget = false
-        } else if namesCommand {
-            commandStart = isKeyword(start..<pos)
+        } else {
+            if pos > start { noteWord(start..<pos, namesCommand: namesCommand && !isKeyword(start..<pos)) }
+            if namesCommand { commandStart = isKeyword(start..<pos) }
         }
     }
 
@@ -418,6 +497,7 @@ private struct ShellLexer {
             guard depth < Self.maxDepth else { markRestAsHostile(); return }
             let savedCommandStart = commandStart
             let savedRedirect = expectRedirectTarget
+            let savedShellCommand = shellCommand
             startCommand()
             parseList(until: .closeParen, depth: depth &+ 1)
             if byte(at: pos) == UInt8(ascii: ")") {
@@ -426,12 +506,14 @@ private struct ShellLexer {
             }
             commandStart = savedCommandStart
             expectRedirectTarget = savedRedirect
+            shellCommand = savedShellCommand
         case UInt8(ascii: "{")?:
             mark(pos..<(pos &+ 2), .substitution)
             pos &+= 2
             guard depth < Self.maxDepth else { markRestAsHostile(); return }
             let savedCommandStart = commandStart
             let savedRedirect = expectRedirectTarget
+            let savedShellCommand = shellCommand
             commandStart = false
             expectRedirectTarget = false
             parseList(until: .closeBrace, depth: depth &+ 1)
@@ -441,6 +523,7 @@ private struct ShellLexer {
             }
             commandStart = savedCommandStart
             expectRedirectTarget = savedRedirect
+            shellCommand = savedShellCommand
         case let c? where isNameStart(c):
             let start = pos
             pos &+= 2
@@ -472,6 +555,7 @@ private struct ShellLexer {
         guard depth < Self.maxDepth else { markRestAsHostile(); return }
         let savedCommandStart = commandStart
         let savedRedirect = expectRedirectTarget
+        let savedShellCommand = shellCommand
         startCommand()
         parseList(until: .backtick, depth: depth &+ 1)
         if byte(at: pos) == UInt8(ascii: "`") {
@@ -480,6 +564,7 @@ private struct ShellLexer {
         }
         commandStart = savedCommandStart
         expectRedirectTarget = savedRedirect
+        shellCommand = savedShellCommand
     }
 
     /// cmd.exe `%NAME%` (and `%~1`-style batch parameters) expand; a lone `%` is literal.
