@@ -298,12 +298,16 @@ private struct ShellLexer {
     }
 
     func classifyName(_ name: UnsafeBufferPointer<UInt8>) -> ShellCommandState {
-        for candidate in Self.wrapperNames where candidate.count == name.count && candidate.elementsEqual(name) {
-            return .wrapper
+        @inline(__always) func equal(_ candidate: [UInt8]) -> Bool {
+            guard candidate.count == name.count else { return false }
+            for i in 0..<name.count where candidate[i] != name[i] { return false }
+            return true
         }
-        for candidate in Self.shellNames where candidate.count == name.count && candidate.elementsEqual(name) {
-            return .shell(commandFlag: false)
-        }
+        // Every shell and wrapper name is 2–10 lowercase letters (or digits): skip the lists for anything else.
+        guard name.count >= 2, name.count <= 10, let first = name.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z")
+        else { return .other }
+        for candidate in Self.wrapperNames where equal(candidate) { return .wrapper }
+        for candidate in Self.shellNames where equal(candidate) { return .shell(commandFlag: false) }
         return .other
     }
 
@@ -349,6 +353,13 @@ private struct ShellLexer {
         let escape = escapeCharacter
         while pos < end {
             let c = bytes[pos]
+            if isPlainWordByte(c) {
+                // Letters, digits and common punctuation mean the same in every dialect and context.
+                roles[pos] = role.rawValue
+                words[pos] = wordCounter
+                pos &+= 1
+                continue
+            }
             if endsWord(c, terminator: terminator) { break }
             if c == escape {
                 mark(pos..<(pos &+ 2), role)
@@ -385,8 +396,9 @@ private struct ShellLexer {
         } else if expectRedirectTarget {
             expectRedirectTarget = false
         } else {
-            if pos > start { noteWord(start..<pos, namesCommand: namesCommand && !isKeyword(start..<pos)) }
-            if namesCommand { commandStart = isKeyword(start..<pos) }
+            let keyword = namesCommand && isKeyword(start..<pos)
+            if pos > start { noteWord(start..<pos, namesCommand: namesCommand && !keyword) }
+            if namesCommand { commandStart = keyword }
         }
     }
 
@@ -416,19 +428,26 @@ private struct ShellLexer {
         return i < end && bytes[i] == UInt8(ascii: "=")
     }
 
+    /// Reserved words after which a command name still follows (`if`, `then`, `do`, `!`, ...).
     func isKeyword(_ range: Range<Int>) -> Bool {
-        guard dialect == .posix, range.count <= 5 else { return false }
-        let keywords: [StaticString] = ["if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"]
-        for keyword in keywords where keyword.utf8CodeUnitCount == range.count {
-            var equal = true
-            let pointer = keyword.utf8Start
-            for offset in 0..<range.count where bytes[range.lowerBound &+ offset] != pointer[offset] {
-                equal = false
-                break
-            }
-            if equal { return true }
+        guard dialect == .posix, range.count <= 5, let first = range.first else { return false }
+        let b = bytes
+        @inline(__always) func equals(_ text: StaticString) -> Bool {
+            guard text.utf8CodeUnitCount == range.count else { return false }
+            let pointer = text.utf8Start
+            for offset in 0..<range.count where b[first &+ offset] != pointer[offset] { return false }
+            return true
         }
-        return false
+        switch b[first] {
+        case UInt8(ascii: "i"): return equals("if")
+        case UInt8(ascii: "t"): return equals("then") || equals("time")
+        case UInt8(ascii: "e"): return equals("else") || equals("elif")
+        case UInt8(ascii: "d"): return equals("do")
+        case UInt8(ascii: "w"): return equals("while")
+        case UInt8(ascii: "u"): return equals("until")
+        case UInt8(ascii: "!"), UInt8(ascii: "{"): return range.count == 1
+        default: return false
+        }
     }
 
     mutating func parseSingleQuoted(role: ShellByteRole) {
@@ -675,6 +694,16 @@ private struct ShellLexer {
 }
 
 @inline(__always) func isNameContinue(_ c: UInt8) -> Bool { isNameStart(c) || isDigit(c) }
+
+/// Bytes that are literal word characters in every shell dialect and quoting context handled here.
+@inline(__always) func isPlainWordByte(_ c: UInt8) -> Bool {
+    // a-z A-Z 0-9 and . / - _ , : + =  (`@` too; not `%` (cmd), `$`, quotes, escapes, operators, braces)
+    let low: UInt64 = 0x27FF_F800_0000_0000  // '+' ',' '-' '.' '/' '0'-'9' ':' '='
+    let high: UInt64 = 0x07FF_FFFE_87FF_FFFF  // '@' 'A'-'Z' '_' 'a'-'z'
+    if c < 64 { return low & (1 << UInt64(c)) != 0 }
+    if c < 128 { return high & (1 << UInt64(c &- 64)) != 0 }
+    return c >= 0x80
+}
 
 @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
 
