@@ -67,10 +67,12 @@ struct SQLSyntax: Sendable {
     }
 
     /// The permissive syntax used on a lone untrusted string, whose dialect is unknown: every comment style an
-    /// attacker could use to cut a statement short, ANSI quoting (a backslash does not protect a quote).
+    /// attacker could use to cut a statement short, `"…"` as a string (MySQL), and no backslash escapes (in
+    /// standard SQL a backslash does not protect a quote).
     static let untrustedInput: SQLSyntax = {
         var syntax = SQLSyntax(dialect: .generic)
         syntax.hashComments = true
+        syntax.doubleQuotedStrings = true
         return syntax
     }()
 }

@@ -48,23 +48,30 @@ public enum SQLInjectionDetector {
     }
 }
 
-/// The statement's tokens, computed on first use (most parameters never occur in the statement), and the rules
-/// that judge one occurrence of a parameter.
+/// The statement's tokens, lexed lazily only as far as the occurrences being judged need (most parameters never
+/// occur in the statement, and a token depends only on what precedes it), and the rules that judge one occurrence.
 struct StatementAnalysis {
     let bytes: UnsafeBufferPointer<UInt8>
-    let syntax: SQLSyntax
-    private var cachedTokens: [SQLToken]?
+    private var lexer: SQLLexer
+    private var tokens: [SQLToken] = []
+    private var exhausted = false
 
     init(bytes: UnsafeBufferPointer<UInt8>, syntax: SQLSyntax) {
         self.bytes = bytes
-        self.syntax = syntax
+        self.lexer = SQLLexer(bytes: bytes, syntax: syntax)
     }
 
-    private mutating func tokens() -> [SQLToken] {
-        if let cachedTokens { return cachedTokens }
-        let tokens = SQLTokenizer.tokenize(bytes, syntax: syntax)
-        cachedTokens = tokens
-        return tokens
+    /// Lexes until a token starts at or after `offset` (or the statement ends), so every token overlapping
+    /// `..<offset` is known.
+    private mutating func lex(through offset: Int) {
+        if tokens.isEmpty { tokens.reserveCapacity(64) }
+        while !exhausted, (tokens.last?.start ?? -1) < offset {
+            if let token = lexer.next() {
+                tokens.append(token)
+            } else {
+                exhausted = true
+            }
+        }
     }
 
     /// Why the parameter occupying `occurrence` is an injection, or nil when it stays in its place.
@@ -76,7 +83,7 @@ struct StatementAnalysis {
         while upper > lower, SQLBytes.isSpace(bytes[upper &- 1]) { upper &-= 1 }
         guard lower < upper else { return nil }
 
-        let tokens = tokens()
+        lex(through: upper)
         // First token ending after `lower` (binary search: tokens are sorted and disjoint).
         var low = 0
         var high = tokens.count

@@ -46,6 +46,9 @@ struct SQLLexer {
         guard position < count else { return nil }
         let start = position
         let first = bytes[start]
+        // Words and numbers are most tokens: take them before the punctuation switch.
+        if SQLBytes.isIdentifierStart(first) { return wordOrPrefixedString(from: start) }
+        if SQLBytes.isDigit(first) { return number(from: start) }
         let second = byte(at: start &+ 1)
 
         switch first {
