@@ -57,6 +57,7 @@ import Testing
         .init(text: "x#y", unquoted: false, singleQuoted: false, doubleQuoted: false),
         .init(text: "a\\ b", unquoted: false, singleQuoted: false, doubleQuoted: false),
         .init(text: "5$", unquoted: false, singleQuoted: false, doubleQuoted: false),
+        .init(text: "$5.00", unquoted: false, singleQuoted: false, doubleQuoted: false),
         .init(text: "user@example.com", unquoted: false, singleQuoted: false, doubleQuoted: false),
         .init(text: "https://example.com/a", unquoted: false, singleQuoted: false, doubleQuoted: false),
     ]

@@ -551,7 +551,9 @@ private struct ShellLexer {
             }
             mark(start..<pos, .substitution)
         case let c? where isDigit(c) || isSpecialParameter(c):
-            mark(pos..<(pos &+ 2), .substitution)
+            // Positional and special parameters (`$1`, `$?`, `$$`, `$#`) expand to values the request cannot
+            // choose — and "$5" is usually a price: part of the word.
+            mark(pos..<(pos &+ 2), role)
             pos &+= 2
         case UInt8(ascii: "'")? where dialect == .posix:
             // ANSI-C quoting: `$'...'` with backslash escapes, a literal.
