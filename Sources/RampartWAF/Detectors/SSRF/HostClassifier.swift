@@ -13,7 +13,7 @@ enum HostClassifier {
         guard !host.isEmpty else { return nil }
         if host.first == UInt8(ascii: "[") {
             guard host.last == UInt8(ascii: "]"), host.count >= 2 else { return nil }
-            var inner = Array(host[1..<(host.count - 1)])
+            var inner = Array(host[1..<(host.count &- 1)])
             if let zone = inner.firstIndex(of: UInt8(ascii: "%")) { inner.removeSubrange(zone...) }
             guard let pieces = parseIPv6(inner) else { return nil }
             return classifyIPv6(pieces)
@@ -221,16 +221,16 @@ enum HostClassifier {
             if index < pieces.count && pieces[index] == 0 {
                 if runStart < 0 { runStart = index }
             } else if runStart >= 0 {
-                if index - runStart > bestLength {
+                if index &- runStart > bestLength {
                     bestStart = runStart
-                    bestLength = index - runStart
+                    bestLength = index &- runStart
                 }
                 runStart = -1
             }
         }
         guard bestStart >= 0 else { return "[" + pieces.map { String($0, radix: 16) }.joined(separator: ":") + "]" }
         let head = pieces[..<bestStart].map { String($0, radix: 16) }.joined(separator: ":")
-        let tail = pieces[(bestStart + bestLength)...].map { String($0, radix: 16) }.joined(separator: ":")
+        let tail = pieces[(bestStart &+ bestLength)...].map { String($0, radix: 16) }.joined(separator: ":")
         return "[" + head + "::" + tail + "]"
     }
 
