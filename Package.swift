@@ -7,15 +7,34 @@ let package = Package(
     products: [
         .library(name: "RampartRegex", targets: ["RampartRegex"]),
         .library(name: "RampartWAF", targets: ["RampartWAF"]),
+        .library(name: "Rampart", targets: ["Rampart"]),
         .executable(name: "rampart", targets: ["RampartCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Engine layer: depends on nothing outside the toolchain.
         .target(name: "RampartRegex"),
         .target(name: "RampartWAF", dependencies: ["RampartRegex"]),
+        // Agent layer: configuration, request context, blocking, events, transport. Integrations are thin targets.
+        .target(
+            name: "Rampart",
+            dependencies: [
+                "RampartRegex",
+                "RampartWAF",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         // The `rampart` command line: regex, WAF and RASP tools.
         .executableTarget(
             name: "RampartCLI",
@@ -27,6 +46,10 @@ let package = Package(
         ),
         .testTarget(name: "RampartRegexTests", dependencies: ["RampartRegex"]),
         .testTarget(name: "RampartWAFTests", dependencies: ["RampartWAF"]),
+        .testTarget(
+            name: "RampartTests",
+            dependencies: ["Rampart", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
