@@ -1,3 +1,4 @@
+import RampartProtocol
 import Foundation
 import Logging
 

@@ -1,10 +1,4 @@
-/// What the agent does when a rule or a RASP check asks to block.
-public enum ProtectionMode: String, Sendable, Hashable, CaseIterable, Codable {
-    /// Report attacks, never change a response.
-    case monitor
-    /// Report attacks and answer them with the blocking response (or throw from RASP hooks).
-    case block
-}
+import RampartProtocol
 
 /// Everything the agent can be told, from code or from `RAMPART_*` environment variables
 /// (`RampartConfiguration(environment:)`). Every field has a safe default; docs/configuration.md is the reference.
