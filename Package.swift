@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Rampart",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "RampartRegex", targets: ["RampartRegex"]),
         .library(name: "RampartWAF", targets: ["RampartWAF"]),
@@ -50,6 +50,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Prints RampartRegex's figures on the WAF regex workload of ../shared/tools/re2bench.
+        .executableTarget(name: "RegexMeasure", dependencies: ["RampartRegex"]),
         .testTarget(name: "RampartRegexTests", dependencies: ["RampartRegex"]),
         .testTarget(name: "RampartWAFTests", dependencies: ["RampartWAF"]),
         .testTarget(name: "RampartProtocolTests", dependencies: ["RampartProtocol"]),

@@ -1,0 +1,196 @@
+/// RASP SQL injection detector (`sqli_detector`): given the statement an application is about to run and the
+/// request's parameters, a parameter is an injection when an occurrence of it in the statement is not confined to
+/// one literal, identifier or number — it spans several tokens, or it supplies a comment, an operator or a keyword
+/// that changes the statement.
+public enum SQLInjectionDetector {
+    public static let name = "sqli_detector"
+
+    /// Parameters shorter than this (in characters) are ignored: they occur everywhere by coincidence.
+    public static let minimumParameterLength = 2
+
+    public static func detect(statement: String, dialect: SQLDialect, parameters: [UserParameter]) -> InjectionFinding? {
+        guard !parameters.isEmpty else { return nil }
+        var statementStorage = statement
+        return statementStorage.withUTF8 { statementBytes -> InjectionFinding? in
+            var analysis = StatementAnalysis(bytes: statementBytes, syntax: SQLSyntax(dialect: dialect))
+            for parameter in parameters {
+                var value = parameter.value
+                let verdict = value.withUTF8 { valueBytes -> (Range<Int>, String)? in
+                    guard characterCount(valueBytes, atLeast: minimumParameterLength) else { return nil }
+                    var result: (Range<Int>, String)?
+                    SQLByteSearch.forEachOccurrence(of: valueBytes, in: statementBytes) { start in
+                        let occurrence = start..<(start &+ valueBytes.count)
+                        if let reason = analysis.injectionReason(for: occurrence) {
+                            result = (occurrence, reason)
+                            return false
+                        }
+                        return true
+                    }
+                    return result
+                }
+                if let (location, reason) = verdict {
+                    return InjectionFinding(detector: name, parameter: parameter, operation: statement,
+                                            location: location, reason: reason)
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Counts UTF-8 lead bytes (not continuation bytes) up to `minimum`.
+    private static func characterCount(_ bytes: UnsafeBufferPointer<UInt8>, atLeast minimum: Int) -> Bool {
+        var count = 0
+        for byte in bytes where byte & 0xC0 != 0x80 {
+            count &+= 1
+            if count >= minimum { return true }
+        }
+        return false
+    }
+}
+
+/// The statement's tokens, lexed lazily only as far as the occurrences being judged need (most parameters never
+/// occur in the statement, and a token depends only on what precedes it), and the rules that judge one occurrence.
+struct StatementAnalysis {
+    let bytes: UnsafeBufferPointer<UInt8>
+    private var lexer: SQLLexer
+    private var tokens: [SQLToken] = []
+    private var exhausted = false
+
+    init(bytes: UnsafeBufferPointer<UInt8>, syntax: SQLSyntax) {
+        self.bytes = bytes
+        self.lexer = SQLLexer(bytes: bytes, syntax: syntax)
+    }
+
+    /// Lexes until a token starts at or after `offset` (or the statement ends), so every token overlapping
+    /// `..<offset` is known.
+    private mutating func lex(through offset: Int) {
+        if tokens.isEmpty { tokens.reserveCapacity(64) }
+        while !exhausted, (tokens.last?.start ?? -1) < offset {
+            if let token = lexer.next() {
+                tokens.append(token)
+            } else {
+                exhausted = true
+            }
+        }
+    }
+
+    /// Why the parameter occupying `occurrence` is an injection, or nil when it stays in its place.
+    mutating func injectionReason(for occurrence: Range<Int>) -> String? {
+        // Leading and trailing whitespace of a parameter never forms a token.
+        var lower = occurrence.lowerBound
+        var upper = occurrence.upperBound
+        while lower < upper, SQLBytes.isSpace(bytes[lower]) { lower &+= 1 }
+        while upper > lower, SQLBytes.isSpace(bytes[upper &- 1]) { upper &-= 1 }
+        guard lower < upper else { return nil }
+
+        lex(through: upper)
+        // First token ending after `lower` (binary search: tokens are sorted and disjoint).
+        var low = 0
+        var high = tokens.count
+        while low < high {
+            let middle = (low &+ high) / 2
+            if tokens[middle].end <= lower { low = middle &+ 1 } else { high = middle }
+        }
+        var last = low
+        while last < tokens.count, tokens[last].start < upper { last &+= 1 }
+        let covered = tokens[low..<last]
+        guard let first = covered.first else { return nil }
+
+        if covered.count == 1 {
+            return singleTokenReason(first, lower: lower, upper: upper)
+        }
+        if isBenignMultiToken(covered, lower: lower, upper: upper) { return nil }
+        return multiTokenReason(covered, lower: lower)
+    }
+
+    /// A parameter inside one token is in place, unless it is that whole token and the token is a comment, an
+    /// operator or a keyword that changes the statement.
+    private func singleTokenReason(_ token: SQLToken, lower: Int, upper: Int) -> String? {
+        guard token.start == lower, token.end == upper else { return nil }
+        switch token.kind {
+        case .comment:
+            return "parameter is a whole SQL comment"
+        case .operator:
+            return "parameter is the SQL operator \(text(token))"
+        case .word:
+            if let keyword = SQLKeyword.lookup(bytes, token.range), keyword.changesStatementAlone {
+                return "parameter is the SQL keyword \(keyword.name)"
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// Shapes of several tokens that still denote one value: a qualified name (`users.name`, `"s"."t"`) or a
+    /// signed number (`-5`), covered exactly.
+    private func isBenignMultiToken(_ covered: ArraySlice<SQLToken>, lower: Int, upper: Int) -> Bool {
+        guard let first = covered.first, let last = covered.last, first.start == lower, last.end == upper else {
+            return false
+        }
+        if covered.count == 2, first.kind == .operator, last.kind == .number, first.end == last.start {
+            let sign = bytes[first.start]
+            return first.end &- first.start == 1 && (sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+"))
+        }
+        var expectName = true
+        for token in covered {
+            if expectName {
+                switch token.kind {
+                case .quotedIdentifier where token.isTerminated:
+                    break
+                case .word where SQLKeyword.lookup(bytes, token.range) == nil:
+                    break
+                default:
+                    return false
+                }
+            } else if token.kind != .dot {
+                return false
+            }
+            expectName.toggle()
+        }
+        return !expectName
+    }
+
+    private func multiTokenReason(_ covered: ArraySlice<SQLToken>, lower: Int) -> String {
+        var keyword: SQLKeyword?
+        var addsComment = false
+        var operatorText: String?
+        var addsStatementSeparator = false
+        for token in covered where token.start >= lower {
+            switch token.kind {
+            case .word:
+                if let found = SQLKeyword.lookup(bytes, token.range) {
+                    if keyword == nil || (!(keyword?.changesStatementAlone ?? false) && found.changesStatementAlone) {
+                        keyword = found
+                    }
+                }
+            case .comment: addsComment = true
+            case .operator: if operatorText == nil { operatorText = text(token) }
+            case .semicolon: addsStatementSeparator = true
+            default: break
+            }
+        }
+        var reason = "parameter"
+        if let first = covered.first, first.start < lower {
+            switch first.kind {
+            case .string: reason += " closes the string literal it was placed in,"
+            case .quotedIdentifier: reason += " closes the quoted identifier it was placed in,"
+            default: break
+            }
+        }
+        reason += " spans \(covered.count) SQL tokens"
+        var additions: [String] = []
+        if let keyword { additions.append("the keyword \(keyword.name)") }
+        if addsStatementSeparator { additions.append("a statement separator") }
+        if addsComment { additions.append("a comment") }
+        if additions.isEmpty, let operatorText { additions.append("the operator \(operatorText)") }
+        if !additions.isEmpty {
+            reason += " and adds " + additions.joined(separator: ", ")
+        }
+        return reason
+    }
+
+    private func text(_ token: SQLToken) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[token.start..<token.end]), as: UTF8.self)
+    }
+}
