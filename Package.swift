@@ -39,7 +39,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
-            ]
+            ],
+            resources: [.copy("Resources/default-ruleset.json")]
         ),
         // The `rampart` command line: regex, WAF and RASP tools.
         .executableTarget(
