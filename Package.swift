@@ -9,6 +9,9 @@ let package = Package(
         .library(name: "RampartWAF", targets: ["RampartWAF"]),
         .library(name: "RampartProtocol", targets: ["RampartProtocol"]),
         .library(name: "Rampart", targets: ["Rampart"]),
+        .library(name: "RampartVapor", targets: ["RampartVapor"]),
+        .library(name: "RampartHummingbird", targets: ["RampartHummingbird"]),
+        .library(name: "RampartSQLKit", targets: ["RampartSQLKit"]),
         .executable(name: "rampart", targets: ["RampartCLI"]),
     ],
     dependencies: [
@@ -19,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
     ],
     targets: [
         // Engine layer: depends on nothing outside the toolchain.
@@ -42,6 +48,12 @@ let package = Package(
             ],
             resources: [.copy("Resources/default-ruleset.json")]
         ),
+        .target(name: "RampartVapor", dependencies: ["Rampart", .product(name: "Vapor", package: "vapor")]),
+        .target(
+            name: "RampartHummingbird",
+            dependencies: ["Rampart", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .target(name: "RampartSQLKit", dependencies: ["Rampart", .product(name: "SQLKit", package: "sql-kit")]),
         // The `rampart` command line: regex, WAF and RASP tools.
         .executableTarget(
             name: "RampartCLI",
@@ -66,6 +78,23 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "RampartVaporTests",
+            dependencies: [
+                "RampartVapor", "RampartProtocol", .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "RampartHummingbirdTests",
+            dependencies: [
+                "RampartHummingbird", "RampartProtocol", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "RampartSQLKitTests",
+            dependencies: ["RampartSQLKit", "RampartProtocol", .product(name: "SQLiteKit", package: "sqlite-kit")]
         ),
     ],
     swiftLanguageModes: [.v6]

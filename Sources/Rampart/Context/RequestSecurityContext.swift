@@ -97,6 +97,11 @@ public final class RequestSecurityContext: @unchecked Sendable {
         return evaluate(data, ephemeral: [:], kind: .waf, operation: nil)
     }
 
+    /// Phase 2 for payloads that are already values (a function event, a queue message).
+    public func inspectPayload(_ payload: WAFValue) -> BlockingDecision? {
+        evaluate(["server.request.body": payload], ephemeral: [:], kind: .waf, operation: nil)
+    }
+
     /// Phase 3: the response status (scanners probing for files show up as bursts of 404s).
     public func inspectResponse(status: Int) -> BlockingDecision? {
         evaluate(["server.response.status": .string(String(status))], ephemeral: [:], kind: .waf, operation: nil)
