@@ -8,17 +8,29 @@ let package = Package(
         .library(name: "RampartRegex", targets: ["RampartRegex"]),
         .library(name: "RampartWAF", targets: ["RampartWAF"]),
         .library(name: "RampartProtocol", targets: ["RampartProtocol"]),
+        .library(name: "Rampart", targets: ["Rampart"]),
+        .library(name: "RampartVapor", targets: ["RampartVapor"]),
+        .library(name: "RampartHummingbird", targets: ["RampartHummingbird"]),
+        .library(name: "RampartSQLKit", targets: ["RampartSQLKit"]),
         .library(name: "RampartPlatform", targets: ["RampartPlatform"]),
         .executable(name: "rampart", targets: ["RampartCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Engine layer: depends on nothing outside the toolchain.
@@ -26,6 +38,27 @@ let package = Package(
         .target(name: "RampartWAF", dependencies: ["RampartRegex"]),
         // Agent <-> platform wire types (Codable, Foundation only).
         .target(name: "RampartProtocol"),
+        // Agent layer: configuration, request context, blocking, events, transport. Integrations are thin targets.
+        .target(
+            name: "Rampart",
+            dependencies: [
+                "RampartRegex",
+                "RampartWAF",
+                "RampartProtocol",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
+        .target(name: "RampartVapor", dependencies: ["Rampart", .product(name: "Vapor", package: "vapor")]),
+        .target(
+            name: "RampartHummingbird",
+            dependencies: ["Rampart", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .target(name: "RampartSQLKit", dependencies: ["Rampart", .product(name: "SQLKit", package: "sql-kit")]),
         // The platform server: agent API, storage (SQLite/PostgreSQL), dashboard.
         .target(
             name: "RampartPlatform",
@@ -41,7 +74,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The `rampart` command line: regex, WAF and RASP tools.
+        // The `rampart` command line: regex, WAF, RASP and rule tools, the platform server.
         .executableTarget(
             name: "RampartCLI",
             dependencies: [
@@ -56,6 +89,34 @@ let package = Package(
         .testTarget(name: "RampartRegexTests", dependencies: ["RampartRegex"], exclude: ["Fixtures"]),
         .testTarget(name: "RampartWAFTests", dependencies: ["RampartWAF"], exclude: ["Fixtures"]),
         .testTarget(name: "RampartProtocolTests", dependencies: ["RampartProtocol"]),
+        .testTarget(
+            name: "RampartTests",
+            dependencies: [
+                "Rampart",
+                "RampartProtocol",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "RampartVaporTests",
+            dependencies: [
+                "RampartVapor", "RampartProtocol", .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "RampartHummingbirdTests",
+            dependencies: [
+                "RampartHummingbird", "RampartProtocol", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "RampartSQLKitTests",
+            dependencies: ["RampartSQLKit", "RampartProtocol", .product(name: "SQLiteKit", package: "sqlite-kit")]
+        ),
         .testTarget(
             name: "RampartPlatformTests",
             dependencies: [

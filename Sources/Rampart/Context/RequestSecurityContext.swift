@@ -1,0 +1,297 @@
+import Foundation
+import NIOConcurrencyHelpers
+import RampartProtocol
+import RampartWAF
+
+/// Thrown when Rampart refuses a request or an operation in block mode (a blocked user, a RASP exploit). The
+/// middlewares turn it into the blocking response; code that catches it should rethrow it.
+public struct RampartBlockedError: Error, Sendable, CustomStringConvertible {
+    public let decision: BlockingDecision
+    public let reason: String
+
+    public init(decision: BlockingDecision, reason: String) {
+        self.decision = decision
+        self.reason = reason
+    }
+
+    public var description: String { "Rampart blocked this request: \(reason)" }
+}
+
+/// The security state of one request: its data as WAF addresses, the WAF context that remembers what was already
+/// evaluated, the user, and the events found so far. Bound to the handling task with ``current`` so that code deep
+/// inside a handler (SQL, HTTP, process, file hooks) is checked against this request's parameters.
+public final class RequestSecurityContext: @unchecked Sendable {
+    /// The context of the request the current task is handling, if any.
+    @TaskLocal public static var current: RequestSecurityContext?
+
+    public let agent: RampartAgent
+    public let request: HTTPRequestInfo
+    public let clientIP: String
+    private let wafContext: WAFContext?
+    private let lock = NIOLock()
+    // Guarded by `lock`.
+    private var userID: String?
+    private var pendingEvents: [SecurityEvent] = []
+    private var blockingDecision: BlockingDecision?
+    private var finished = false
+
+    init(agent: RampartAgent, request: HTTPRequestInfo) {
+        self.agent = agent
+        self.request = request
+        clientIP =
+            agent.clientIPResolver.resolve(peer: request.peerAddress, header: request.values(of:)) ?? ""
+        wafContext = agent.wafHandle?.current.makeContext()
+    }
+
+    /// The decision taken for this request so far (first blocking decision wins).
+    public var decision: BlockingDecision? { lock.withLock { blockingDecision } }
+
+    public var currentUserID: String? { lock.withLock { userID } }
+
+    // MARK: Phases
+
+    /// Phase 1, before the body is read: blocklisted client IP, then the WAF over method, URI, query, headers,
+    /// cookies, route parameters and client IP.
+    public func inspectHeaders() -> BlockingDecision? {
+        agent.metrics.recordRequest()
+        if !clientIP.isEmpty, agent.blockedIPs.isBlocked(clientIP) {
+            let decision = BlockingDecision.block(status: nil, format: .auto, securityResponseID: Self.newResponseID())
+            let blocked = agent.mode(forCategory: "blocklist") == .block
+            append(event(kind: .blocklist, blocked: blocked, rules: [
+                RuleMatchEvidence(
+                    ruleID: "blocked-ip", ruleName: "Blocked IP address", category: "blocklist", operator: "ip_match",
+                    address: "http.client_ip", value: clientIP)
+            ]))
+            if blocked {
+                agent.metrics.recordBlock(type: "blocklist_ip")
+                return setDecision(decision)
+            }
+        }
+        var data: [String: WAFValue] = [
+            "server.request.method": .string(request.method),
+            "server.request.uri.raw": .string(request.uri),
+            "server.request.headers.no_cookies": WAFValue.headers(
+                request.headers.map { ($0.name, $0.value) }),
+        ]
+        let rawQuery = request.rawQuery
+        if !rawQuery.isEmpty { data["server.request.query"] = WAFValue.query(String(rawQuery)) }
+        let cookies = request.values(of: "cookie")
+        if !cookies.isEmpty { data["server.request.cookies"] = WAFValue.cookies(cookies.joined(separator: "; ")) }
+        if !request.pathParameters.isEmpty {
+            data["server.request.path_params"] = .map(
+                request.pathParameters.map { WAFValue.Entry(key: $0.name, value: .string($0.value)) })
+        }
+        if !clientIP.isEmpty { data["http.client_ip"] = .string(clientIP) }
+        return evaluate(data, ephemeral: [:], kind: .waf, operation: nil)
+    }
+
+    /// Phase 2: the collected body (JSON, URL-encoded form, multipart field values and file names).
+    public func inspectBody(_ bytes: [UInt8], contentType: String?) -> BlockingDecision? {
+        let parsed = RequestBodyParser.parse(bytes, contentType: contentType)
+        var data: [String: WAFValue] = [:]
+        if let body = parsed.body { data["server.request.body"] = body }
+        if !parsed.fileNames.isEmpty {
+            data["server.request.body.filenames"] = .array(parsed.fileNames.map { .string($0) })
+        }
+        guard !data.isEmpty else { return nil }
+        return evaluate(data, ephemeral: [:], kind: .waf, operation: nil)
+    }
+
+    /// Phase 2 for payloads that are already values (a function event, a queue message).
+    public func inspectPayload(_ payload: WAFValue) -> BlockingDecision? {
+        evaluate(["server.request.body": payload], ephemeral: [:], kind: .waf, operation: nil)
+    }
+
+    /// Phase 3: the response status (scanners probing for files show up as bursts of 404s).
+    public func inspectResponse(status: Int) -> BlockingDecision? {
+        evaluate(["server.response.status": .string(String(status))], ephemeral: [:], kind: .waf, operation: nil)
+    }
+
+    /// Ends the request: its events go to the agent's buffer and exporters with the final status.
+    public func finish(status: Int?) {
+        let events: [SecurityEvent] = lock.withLock {
+            guard !finished else { return [] }
+            finished = true
+            defer { pendingEvents = [] }
+            return pendingEvents
+        }
+        for var event in events {
+            event.status = status
+            agent.record(event)
+        }
+    }
+
+    // MARK: User and business events
+
+    /// Associates the request with a user; throws when the user is blocked (block mode).
+    public func setUser(id: String) throws(RampartBlockedError) {
+        lock.withLock { userID = id }
+        if agent.blockedUsers.isBlocked(id) {
+            let blocked = agent.mode(forCategory: "blocklist") == .block
+            append(event(kind: .blocklist, blocked: blocked, rules: [
+                RuleMatchEvidence(
+                    ruleID: "blocked-user", ruleName: "Blocked user", category: "blocklist", operator: "exact_match",
+                    address: "usr.id", value: id)
+            ]))
+            if blocked {
+                agent.metrics.recordBlock(type: "blocklist_user")
+                let decision = setDecision(
+                    .block(status: nil, format: .auto, securityResponseID: Self.newResponseID()))
+                throw RampartBlockedError(decision: decision, reason: "user \(id) is blocked")
+            }
+        }
+        if let decision = evaluate(["usr.id": .string(id)], ephemeral: [:], kind: .waf, operation: nil) {
+            throw RampartBlockedError(decision: decision, reason: "a rule on the user id asked to block")
+        }
+    }
+
+    func recordBusinessEvent(kind: EventKind, name: String, userID: String?, metadata: [String: String]) {
+        var evidence = [RuleMatchEvidence]()
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            evidence.append(
+                RuleMatchEvidence(
+                    ruleID: name, ruleName: name, category: kind.rawValue, operator: "track",
+                    address: "metadata", keyPath: [key], value: agent.scrubber.scrub(value, keyPath: [key])))
+        }
+        if evidence.isEmpty {
+            evidence.append(
+                RuleMatchEvidence(ruleID: name, ruleName: name, category: kind.rawValue, operator: "track", address: "event", value: ""))
+        }
+        var record = event(kind: kind, blocked: false, rules: evidence)
+        if let userID { record.userID = userID }
+        append(record)
+    }
+
+    /// Records a browser's Content-Security-Policy violation report (the body POSTed to the report path).
+    public func recordCSPReport(_ body: [UInt8]) {
+        let evidence = CSPReportParser.evidence(from: body)
+        guard !evidence.isEmpty else { return }
+        append(event(kind: .csp, blocked: false, rules: evidence))
+    }
+
+    // MARK: RASP
+
+    /// Runs the RASP rules over one sink operation (`address` → `value`, e.g. `server.db.statement`), compared with
+    /// this request's parameters. Throws in block mode when a rule asks to block.
+    public func checkSink(
+        _ ephemeral: [String: WAFValue], operation: String
+    ) throws(RampartBlockedError) {
+        if let decision = evaluate([:], ephemeral: ephemeral, kind: .rasp, operation: operation) {
+            throw RampartBlockedError(decision: decision, reason: "exploit attempt in \(operation)")
+        }
+    }
+
+    // MARK: Evaluation
+
+    /// One WAF run within the budget; records events and returns a decision only in block mode. Never throws and
+    /// never blocks on a WAF timeout.
+    private func evaluate(
+        _ data: [String: WAFValue], ephemeral: [String: WAFValue], kind: EventKind, operation: String?
+    ) -> BlockingDecision? {
+        guard let wafContext else { return nil }
+        let result = wafContext.run(data, ephemeral: ephemeral, budget: agent.wafBudget)
+        agent.metrics.recordWAFRun(duration: result.duration, timedOut: result.timedOut)
+        guard !result.events.isEmpty else { return nil }
+
+        let isRASP = kind == .rasp || result.events.contains { $0.rule.tags["module"] == "rasp" }
+        let blockingCategories = result.events.contains { event in
+            agent.mode(forCategory: event.rule.tags["type"] ?? "") == .block
+        }
+        var decision: BlockingDecision?
+        if blockingCategories {
+            for action in result.actions {
+                switch action {
+                case .block(let status, let type, let id):
+                    decision = .block(
+                        status: status, format: BlockingFormat(rawValue: "\(type)") ?? .auto,
+                        securityResponseID: id.isEmpty ? Self.newResponseID() : id)
+                case .redirect(let status, let location, let id):
+                    decision = .redirect(
+                        status: status, location: location, securityResponseID: id.isEmpty ? Self.newResponseID() : id)
+                default:
+                    continue
+                }
+                break
+            }
+        }
+        let wantsStack = isRASP || result.actions.contains { if case .generateStack = $0 { true } else { false } }
+        var record = event(
+            kind: isRASP ? .rasp : .waf, blocked: decision != nil,
+            rules: result.events.flatMap { evidence(from: $0) })
+        if wantsStack { record.stack = Self.captureStack() }
+        append(record)
+        agent.metrics.recordAttack()
+        guard let decision else { return nil }
+        agent.metrics.recordBlock(type: isRASP ? "rasp" : "waf")
+        return setDecision(decision)
+    }
+
+    private func evidence(from wafEvent: WAFEvent) -> [RuleMatchEvidence] {
+        let rule = wafEvent.rule
+        var result: [RuleMatchEvidence] = []
+        for match in wafEvent.ruleMatches {
+            for parameter in match.parameters {
+                let keyPath = parameter.keyPath.map(\.description)
+                let scrubPath = [parameter.address] + keyPath
+                result.append(
+                    RuleMatchEvidence(
+                        ruleID: rule.id, ruleName: rule.name, category: rule.tags["type"] ?? "",
+                        crsID: rule.tags["crs_id"], operator: match.operator, operatorValue: match.operatorValue,
+                        address: parameter.address, keyPath: keyPath,
+                        value: agent.scrubber.scrub(parameter.value, keyPath: scrubPath),
+                        highlight: parameter.highlight.map { agent.scrubber.scrub($0, keyPath: scrubPath) }))
+            }
+        }
+        return result
+    }
+
+    private func event(kind: EventKind, blocked: Bool, rules: [RuleMatchEvidence]) -> SecurityEvent {
+        let scrubber = agent.scrubber
+        var headers: [String: String] = [:]
+        for (name, value) in request.headers where !name.caseInsensitiveEquals("cookie") {
+            let key = name.lowercased()
+            let scrubbed = scrubber.scrub(value, keyPath: [key])
+            headers[key] = headers[key].map { $0 + ", " + scrubbed } ?? scrubbed
+        }
+        var query: [String: [String]] = [:]
+        for pair in request.rawQuery.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = Self.decodeComponent(parts.first ?? "")
+            let value = parts.count > 1 ? Self.decodeComponent(parts[1]) : ""
+            query[key, default: []].append(scrubber.scrub(value, keyPath: [key]))
+        }
+        return SecurityEvent(
+            timestamp: Date(), kind: kind, blocked: blocked, route: request.route ?? "", method: request.method,
+            path: String(request.path), clientIP: clientIP, userID: lock.withLock { userID },
+            userAgent: request.values(of: "user-agent").first, rules: rules,
+            request: RequestSummary(headers: headers, query: query))
+    }
+
+    private func append(_ event: SecurityEvent) {
+        let late = lock.withLock {
+            if finished { return true }
+            pendingEvents.append(event)
+            return false
+        }
+        // Work that outlives the response (a detached RASP call) still reports.
+        if late { agent.record(event) }
+    }
+
+    private func setDecision(_ decision: BlockingDecision) -> BlockingDecision {
+        lock.withLock {
+            if blockingDecision == nil { blockingDecision = decision }
+            return blockingDecision ?? decision
+        }
+    }
+
+    static func decodeComponent(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+
+    static func newResponseID() -> String { UUID().uuidString.lowercased() }
+
+    static func captureStack() -> [String] {
+        Array(Thread.callStackSymbols.dropFirst(2).prefix(32))
+    }
+}

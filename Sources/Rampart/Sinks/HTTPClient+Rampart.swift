@@ -1,0 +1,48 @@
+import AsyncHTTPClient
+import NIOCore
+
+extension HTTPClient {
+    /// `execute` after the SSRF check of the request's URL against the current request's parameters. Redirects
+    /// are checked only when the client is configured not to follow them itself (`redirectConfiguration =
+    /// .disallow`), in which case use ``executeCheckedFollowingRedirects(_:timeout:maxRedirects:)``.
+    public func executeChecked(
+        _ request: HTTPClientRequest, timeout: TimeAmount = .seconds(30)
+    ) async throws -> HTTPClientResponse {
+        try RASPCheck.outgoingURL(request.url)
+        return try await execute(request, timeout: timeout)
+    }
+
+    /// Follows redirects itself (the client must not follow them), checking every hop's URL before requesting it.
+    public func executeCheckedFollowingRedirects(
+        _ request: HTTPClientRequest, timeout: TimeAmount = .seconds(30), maxRedirects: Int = 5
+    ) async throws -> HTTPClientResponse {
+        var current = request
+        var hops = 0
+        while true {
+            let response = try await executeChecked(current, timeout: timeout)
+            guard (301...308).contains(response.status.code), response.status.code != 304, hops < maxRedirects,
+                let location = response.headers.first(name: "location"),
+                let next = Self.resolve(location: location, against: current.url)
+            else { return response }
+            hops += 1
+            if response.status.code == 303 || ((301...302).contains(response.status.code) && current.method == .POST) {
+                current.method = .GET
+                current.body = nil
+            }
+            current.url = next
+        }
+    }
+
+    static func resolve(location: String, against base: String) -> String? {
+        if location.contains("://") { return location }
+        guard let schemeEnd = base.range(of: "://") else { return nil }
+        let afterScheme = base[schemeEnd.upperBound...]
+        let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
+        let origin = base[..<authorityEnd]
+        if location.hasPrefix("//") { return String(base[..<schemeEnd.lowerBound]) + ":" + location }
+        if location.hasPrefix("/") { return origin + location }
+        let path = afterScheme[authorityEnd...].split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let directory = path.lastIndex(of: "/").map { path[...$0] } ?? "/"
+        return origin + directory + location
+    }
+}

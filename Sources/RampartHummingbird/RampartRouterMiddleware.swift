@@ -1,0 +1,118 @@
+// RampartHummingbird: Rampart protection for Hummingbird 2 apps (one router middleware).
+
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Rampart
+
+/// Protects a Hummingbird 2 router: `router.add(middleware: RampartRouterMiddleware())`, added before the routes.
+///
+/// Per request: phase 1 (client IP blocklist and WAF over URI, query, headers, cookies and route parameters)
+/// before the body is read, phase 2 over the body (collected up to the configured limit and kept for the handler),
+/// then the handler runs with the request's ``RequestSecurityContext`` bound (RASP hooks and `Rampart.setUser` see
+/// it), and phase 3 over the response status. A ``RampartBlockedError`` thrown by the handler becomes the blocking
+/// response. The client IP is known when the app's context conforms to `RemoteAddressRequestContext`.
+public struct RampartRouterMiddleware<Context: RequestContext>: RouterMiddleware {
+    public let agent: RampartAgent
+    public let securityHeaders: SecurityHeaders?
+    static var forwardedProto: HTTPField.Name? { HTTPField.Name("X-Forwarded-Proto") }
+
+    public init(agent: RampartAgent = .shared, securityHeaders: SecurityHeaders? = nil) {
+        self.agent = agent
+        self.securityHeaders = securityHeaders
+    }
+
+    public func handle(
+        _ input: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard agent.isEnabled else { return try await next(input, context) }
+        var request = input
+        if let securityHeaders, let reportPath = securityHeaders.reportPath, request.method == .post,
+            request.uri.path == reportPath
+        {
+            let security = agent.makeContext(for: Self.info(for: request, context: context))
+            let body = (try? await request.collectBody(upTo: CSPReportParser.maxBytes)).map { Array($0.readableBytesView) }
+            security.recordCSPReport(body ?? [])
+            security.finish(status: 204)
+            return Response(status: .noContent)
+        }
+
+        let security = agent.makeContext(for: Self.info(for: request, context: context))
+        let accept = request.headers[.accept]
+        if let decision = security.inspectHeaders() {
+            return finish(security, with: decision, accept: accept)
+        }
+        if let bytes = await collectBody(&request), let decision = security.inspectBody(
+            bytes, contentType: request.headers[.contentType])
+        {
+            return finish(security, with: decision, accept: accept)
+        }
+
+        var response: Response
+        do {
+            response = try await RequestSecurityContext.$current.withValue(security) {
+                try await next(request, context)
+            }
+        } catch let blocked as RampartBlockedError {
+            return finish(security, with: blocked.decision, accept: accept)
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            _ = security.inspectResponse(status: status)
+            security.finish(status: status)
+            throw error
+        }
+        if let decision = security.inspectResponse(status: response.status.code) {
+            return finish(security, with: decision, accept: accept)
+        }
+        security.finish(status: response.status.code)
+        if let securityHeaders {
+            let forwardedProto = Self.forwardedProto.flatMap { request.headers[$0] }
+            let secure = request.head.scheme == "https" || forwardedProto?.lowercased() == "https"
+            for field in securityHeaders.fields(secure: secure) {
+                guard let name = HTTPField.Name(field.name), response.headers[name] == nil else { continue }
+                response.headers[name] = field.value
+            }
+        }
+        return response
+    }
+
+    private func finish(_ security: RequestSecurityContext, with decision: BlockingDecision, accept: String?) -> Response {
+        let rendered = agent.renderer.render(decision, accept: accept)
+        security.finish(status: rendered.status)
+        var headers = HTTPFields()
+        for field in rendered.headers {
+            if let name = HTTPField.Name(field.name) { headers.append(HTTPField(name: name, value: field.value)) }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: rendered.status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: rendered.body)))
+    }
+
+    /// Collects the body when `Content-Length` announces one within the limit (the request keeps it for the
+    /// handler); bodies of unknown or excessive length are not inspected.
+    private func collectBody(_ request: inout Request) async -> [UInt8]? {
+        guard request.method != .get, request.method != .head else { return nil }
+        let limit = agent.configuration.bodyLimit
+        guard let length = request.headers[.contentLength].flatMap(Int.init), length > 0, length <= limit else {
+            return nil
+        }
+        guard let buffer = try? await request.collectBody(upTo: limit) else { return nil }
+        return Array(buffer.readableBytesView)
+    }
+
+    static func info(for request: Request, context: Context) -> HTTPRequestInfo {
+        let peer = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
+        return HTTPRequestInfo(
+            method: request.method.rawValue,
+            uri: request.head.path ?? request.uri.description,
+            headers: request.headers.map { ($0.name.rawName, $0.value) },
+            peerAddress: peer,
+            route: context.endpointPath,
+            // Hummingbird keeps parameters percent-encoded; rules expect the decoded value, as the app sees it.
+            pathParameters: context.parameters.map { parameter in
+                let value = String(parameter.value)
+                return (String(parameter.key), value.removingPercentEncoding ?? value)
+            })
+    }
+}

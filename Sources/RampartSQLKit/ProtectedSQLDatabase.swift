@@ -1,0 +1,73 @@
+// RampartSQLKit: RASP checks of SQL statements sent through SQLKit (covers SQLKit users of any driver).
+
+import Logging
+import NIOCore
+import Rampart
+import SQLKit
+
+/// An `SQLDatabase` that checks every statement against the current request before running it: when request
+/// input changed the statement's structure (an injection), the statement is reported and, in block mode, refused
+/// with ``RampartBlockedError`` (as a failed future or a thrown error) without reaching the database.
+///
+/// `let db = ProtectedSQLDatabase(sqlite.sql())` — or `anyDatabase.rampartProtected()`.
+public struct ProtectedSQLDatabase: SQLDatabase {
+    public let base: any SQLDatabase
+
+    public init(_ base: any SQLDatabase) {
+        self.base = base
+    }
+
+    public var logger: Logger { base.logger }
+    public var eventLoop: any EventLoop { base.eventLoop }
+    public var version: (any SQLDatabaseReportedVersion)? { base.version }
+    public var dialect: any SQLDialect { base.dialect }
+    public var queryLogLevel: Logger.Level? { base.queryLogLevel }
+
+    @preconcurrency
+    public func execute(
+        sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void
+    ) -> EventLoopFuture<Void> {
+        do {
+            try check(query)
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+        return base.execute(sql: query, onRow)
+    }
+
+    public func execute(
+        sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void
+    ) async throws {
+        try check(query)
+        try await base.execute(sql: query, onRow)
+    }
+
+    public func withSession<R>(
+        _ closure: @escaping @Sendable (any SQLDatabase) async throws -> R
+    ) async throws -> R {
+        try await base.withSession { session in try await closure(ProtectedSQLDatabase(session)) }
+    }
+
+    private func check(_ query: any SQLExpression) throws(RampartBlockedError) {
+        guard RequestSecurityContext.current != nil else { return }
+        let statement = base.serialize(query).sql
+        try RASPCheck.sqlStatement(statement, system: Self.system(for: dialect.name))
+    }
+
+    /// libddwaf's `db_type` names for SQLKit dialect names.
+    static func system(for dialectName: String) -> String {
+        switch dialectName.lowercased() {
+        case "postgresql", "postgres": "postgresql"
+        case "mysql": "mysql"
+        case "sqlite": "sqlite"
+        default: dialectName.lowercased()
+        }
+    }
+}
+
+extension SQLDatabase {
+    /// This database behind Rampart's SQL injection check.
+    public func rampartProtected() -> any SQLDatabase {
+        self is ProtectedSQLDatabase ? self : ProtectedSQLDatabase(self)
+    }
+}
