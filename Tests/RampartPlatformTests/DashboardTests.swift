@@ -96,6 +96,9 @@ import Testing
             #expect(signals.status == .ok)
             #expect(signals.text.contains("<td><code>203.0.113.7</code></td><td>sql_injection</td><td class=\"n\">5</td><td class=\"n\">3</td>"))
 
+            #expect(signals.text.contains("Block IP 1 h"))
+            #expect(!(try await browser.get("/signals?window=24h")).text.contains("Block IP 1 h"))
+
             let list = try await browser.get("/signals/events?\(appQuery)&ip=198.51.100.23&category=xss")
             #expect(list.status == .ok)
             #expect(list.text.contains(events[5].eventID.uuidString))

@@ -175,6 +175,7 @@ struct DashboardController: Sendable {
                     "clientIP": group.clientIP, "category": group.category, "count": group.count, "blocked": group.blocked,
                     "firstSeen": Self.time(group.firstSeen), "lastSeen": Self.time(group.lastSeen), "routes": group.routes,
                     "latestEventID": group.latestEventID,
+                    "canBlock": session.user.role == .admin && selection.appID != nil, "appID": selection.appID ?? "",
                     "query": selection.query + "&" + FormFields.query([("ip", group.clientIP), ("category", group.category)]),
                 ] as [String: Any]
             },

@@ -134,7 +134,16 @@ enum DashboardTemplates {
               <td><code>{{clientIP}}</code></td><td>{{category}}</td><td class="n">{{count}}</td><td class="n">{{blocked}}</td>
               <td><time datetime="{{firstSeen}}">{{firstSeen}}</time></td><td><time datetime="{{lastSeen}}">{{lastSeen}}</time></td>
               <td>{{#routes}}<code>{{.}}</code> {{/routes}}</td>
-              <td><a href="/signals/events?{{query}}">events</a> · <a href="/events/{{latestEventID}}">latest</a></td>
+              <td><a href="/signals/events?{{query}}">events</a> · <a href="/events/{{latestEventID}}">latest</a>
+              {{#canBlock}}
+                <form method="post" action="/settings/block" class="inline">
+                  <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="app" value="{{appID}}">
+                  <input type="hidden" name="list" value="ip"><input type="hidden" name="value" value="{{clientIP}}">
+                  <input type="hidden" name="minutes" value="60"><input type="hidden" name="reason" value="from signals: {{category}}">
+                  <button type="submit">Block IP 1 h</button>
+                </form>
+              {{/canBlock}}
+              </td>
             </tr>
           {{/groups}}
           {{^groups}}<tr><td colspan="8">No signals in this window.</td></tr>{{/groups}}
