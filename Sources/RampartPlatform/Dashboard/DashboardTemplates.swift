@@ -319,6 +319,17 @@ enum DashboardTemplates {
           </tbody></table>
         </section>
         <section>
+          <h2>Automation</h2>
+          <form method="post" action="/settings/autoblock" class="inline" id="autoblock">
+            <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="app" value="{{appID}}">
+            <label><input type="checkbox" name="enabled" value="on"{{#autoBlockEnabled}} checked{{/autoBlockEnabled}}> Block an IP after</label>
+            <input name="threshold" type="number" min="1" max="100000" value="{{autoBlockThreshold}}"> attacks within
+            <input name="window" type="number" min="1" max="10080" value="{{autoBlockWindow}}"> minutes, for
+            <input name="minutes" type="number" min="1" max="525600" value="{{autoBlockMinutes}}"> minutes
+            <button type="submit"{{#readOnly}} disabled{{/readOnly}}>Save</button>
+          </form>
+        </section>
+        <section>
           <h2>Custom rules</h2>
           <p>Active ruleset: {{#rulesetVersion}}<code>{{rulesetVersion}}</code>{{/rulesetVersion}}{{^rulesetVersion}}the agents' embedded ruleset{{/rulesetVersion}}.</p>
           <form method="post" action="/settings/ruleset">
