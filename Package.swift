@@ -122,6 +122,7 @@ let package = Package(
             dependencies: [
                 "RampartPlatform",
                 "RampartProtocol",
+                "RampartWAF",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
