@@ -40,7 +40,9 @@ struct SQLShape {
                bytes[token.start] == UInt8(ascii: "/") {
                 continue
             }
+            // A call has its `(` right after the name (as MySQL requires for built-ins); "menu (select one)" is prose.
             let followedByParenthesis = index &+ 1 < tokens.count && tokens[index &+ 1].kind == .openParenthesis
+                && tokens[index &+ 1].start == token.end
             shapes.append(classify(token, followedByParenthesis: followedByParenthesis, in: bytes))
         }
     }

@@ -59,7 +59,7 @@ struct SQLShapeParser {
         } else {
             guard let (next, literal) = operand(at: 0) else { return nil }
             if onlyComments(from: next) {
-                if evidence.subquery { return "is a subquery" }
+                if evidence.subquery, kind(at: 0) == .open { return "is a subquery" }
                 if evidence.calledDangerousFunction, let name = evidence.functionName {
                     return "calls the SQL function \(name)"
                 }
@@ -77,7 +77,9 @@ struct SQLShapeParser {
 
         switch continuation {
         case .comment:
-            return quoted && index == afterOperand ? "comments out the rest of the statement" : nil
+            // `admin'--`, `admin'#`: a bare cut-off marker. `"#section"` in markup is a fragment link, not a cut.
+            return quoted && index == afterOperand && hasTerseComment(from: index)
+                ? "comments out the rest of the statement" : nil
 
         case .logic:
             guard !isWord(at: index, "NOT"), let end = expression(at: index &+ 1) else { return nil }
@@ -144,7 +146,7 @@ struct SQLShapeParser {
                 return nil
             }
             if let chained = setOperationOrStackedStatement(at: clauseEnd) { return chained }
-            return (quoted || numericStart) && numeric ? "adds \(clause)" : nil
+            return quoted && numeric ? "adds \(clause)" : nil
 
         case .statement:
             if isWord(at: index, "WAITFOR"), isWord(at: index &+ 1, "DELAY") || isWord(at: index &+ 1, "TIME") {
@@ -266,6 +268,9 @@ struct SQLShapeParser {
             switch shape.kind {
             case .comparison:
                 isComparison = true
+                // EXISTS is not binary; IN needs a parenthesised list.
+                if isWord(at: index, "EXISTS") { return index }
+                if isWord(at: index, "IN"), kind(at: operatorEnd) != .open { return index }
                 if isWord(at: index, "IS"), isWord(at: operatorEnd, "NOT") { operatorEnd &+= 1 }
                 if isWord(at: index, "SOUNDS"), isWord(at: operatorEnd, "LIKE") { operatorEnd &+= 1 }
                 if isWord(at: index, "SIMILAR"), isWord(at: operatorEnd, "TO") { operatorEnd &+= 1 }

@@ -86,7 +86,10 @@ public enum XSSStringDetector {
            let finding = scanner.scanAttributes(from: index &+ 1) {
             return verdict(finding, context: .unquotedAttribute)
         }
-        if let scheme = HTMLScanner.scriptScheme(in: bytes, 0..<bytes.count) {
+        // A whole value that is a script URL: dangerous if the application puts it in an href or src. It must
+        // carry code right after the scheme (a call, template or assignment): "JavaScript: the good parts" is a
+        // book title.
+        if let scheme = HTMLScanner.scriptScheme(in: bytes, 0..<bytes.count, requireCode: true) {
             return verdict(HTMLScanner.Finding(construct: .scriptURL(attribute: "a URL attribute", scheme: scheme),
                                                location: 0..<bytes.count), context: .urlAttribute)
         }
