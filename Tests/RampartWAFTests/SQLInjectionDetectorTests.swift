@@ -154,6 +154,18 @@ import Testing
         #expect(detect("SELECT * FROM `x` WHERE 1=1 #` WHERE a = 1", .mysql, "x` WHERE 1=1 #") != nil)
     }
 
+    @Test func numberListsStayInPlace() {
+        func detect(_ statement: String, _ value: String) -> InjectionFinding? {
+            SQLInjectionDetector.detect(statement: statement, dialect: .postgresql,
+                                        parameters: [UserParameter(value: value, address: "server.request.query")])
+        }
+        #expect(detect("SELECT * FROM t WHERE id IN (1,2,3)", "1,2,3") == nil)
+        #expect(detect("SELECT * FROM t WHERE id IN (1, -2, 3)", "1, -2, 3") == nil)
+        #expect(detect("SELECT * FROM t WHERE id IN (1,2) OR 1=1", "1,2) OR 1=1") != nil)
+        #expect(detect("SELECT * FROM t WHERE id IN (1,2,3-1)", "1,2,3-1") != nil)
+        #expect(detect("SELECT * FROM t WHERE id IN (1,)", "1,") != nil)
+    }
+
     @Test func everyOccurrenceIsChecked() throws {
         // First occurrence sits harmlessly in a literal, the second breaks out.
         let statement = "SELECT * FROM t WHERE a = '1 OR 1=1' AND b = 1 OR 1=1"

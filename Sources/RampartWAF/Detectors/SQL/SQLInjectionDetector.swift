@@ -122,16 +122,13 @@ struct StatementAnalysis {
         }
     }
 
-    /// Shapes of several tokens that still denote one value: a qualified name (`users.name`, `"s"."t"`) or a
-    /// signed number (`-5`), covered exactly.
+    /// Shapes of several tokens that still denote values in place: a qualified name (`users.name`, `"s"."t"`), a
+    /// signed number (`-5`), or a list of numbers (`1,2,3` in `IN (…)`), covered exactly.
     private func isBenignMultiToken(_ covered: ArraySlice<SQLToken>, lower: Int, upper: Int) -> Bool {
         guard let first = covered.first, let last = covered.last, first.start == lower, last.end == upper else {
             return false
         }
-        if covered.count == 2, first.kind == .operator, last.kind == .number, first.end == last.start {
-            let sign = bytes[first.start]
-            return first.end &- first.start == 1 && (sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+"))
-        }
+        if isNumberList(covered) { return true }
         var expectName = true
         for token in covered {
             if expectName {
@@ -149,6 +146,30 @@ struct StatementAnalysis {
             expectName.toggle()
         }
         return !expectName
+    }
+
+    /// Signed numbers separated by commas: `-5`, `1, 2, 3`.
+    private func isNumberList(_ covered: ArraySlice<SQLToken>) -> Bool {
+        var expectNumber = true
+        var index = covered.startIndex
+        while index < covered.endIndex {
+            let token = covered[index]
+            if expectNumber {
+                if token.kind == .operator, token.end &- token.start == 1,
+                   bytes[token.start] == UInt8(ascii: "-") || bytes[token.start] == UInt8(ascii: "+"),
+                   index &+ 1 < covered.endIndex, covered[index &+ 1].kind == .number,
+                   covered[index &+ 1].start == token.end {
+                    index &+= 1
+                    continue
+                }
+                guard token.kind == .number else { return false }
+            } else if token.kind != .comma {
+                return false
+            }
+            expectNumber.toggle()
+            index &+= 1
+        }
+        return !expectNumber
     }
 
     private func multiTokenReason(_ covered: ArraySlice<SQLToken>, lower: Int) -> String {
