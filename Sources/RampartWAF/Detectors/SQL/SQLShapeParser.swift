@@ -78,7 +78,7 @@ struct SQLShapeParser {
         switch continuation {
         case .comment:
             // `admin'--`, `admin'#`: a bare cut-off marker. `"#section"` in markup is a fragment link, not a cut.
-            return quoted && index == afterOperand && hasTerseComment(from: index)
+            return quoted && hasTerseComment(from: index)
                 ? "comments out the rest of the statement" : nil
 
         case .logic:
