@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Rampart",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "RampartRegex", targets: ["RampartRegex"]),
         .library(name: "RampartWAF", targets: ["RampartWAF"]),

@@ -6,6 +6,6 @@ struct RampartCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rampart",
         abstract: "Rampart: runtime application self-protection for server-side Swift.",
-        subcommands: [DetectCommand.self]
+        subcommands: [RulesCommand.self, DetectCommand.self]
     )
 }
