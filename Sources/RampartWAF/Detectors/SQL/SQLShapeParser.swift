@@ -43,6 +43,8 @@ struct SQLShapeParser {
         let numericStart = !quoted && (kind(at: 0) == .number || (kind(at: 0) == .operator && kind(at: 1) == .number))
         var index = 0
         var leftIsLiteral = true
+        /// Unquoted and starting with an operator word: appended after an operand the application wrote.
+        var appended = false
         if quoted {
             index = 1  // the literal the value closed
         } else if let first = kind(at: 0), first == .setOperation || first == .semicolon || first == .statement
@@ -56,6 +58,7 @@ struct SQLShapeParser {
                 }
             }
             index = 0
+            appended = true
         } else {
             guard let (next, literal) = operand(at: 0) else { return nil }
             if onlyComments(from: next) {
@@ -101,13 +104,13 @@ struct SQLShapeParser {
                 return "adds \(word) with a comparison"
             }
             if complete, end == index &+ 2, isConstant(at: index &+ 1),
-               quoted || (numericStart && (kind(at: index &+ 1) != .number || hasComment(from: clauseEnd))) {
+               quoted || ((numericStart || appended) && (kind(at: index &+ 1) != .number || hasTerseComment(from: clauseEnd))) {
                 return "adds \(word) with the constant \(text(at: index &+ 1))"
             }
             if complete, closesParenthesis, evidence.anyComparison || (end == index &+ 2 && isConstant(at: index &+ 1)) {
                 return "closes a parenthesis and adds \(word)"
             }
-            if complete, numericStart, evidence.anyComparison, hasComment(from: clauseEnd) {
+            if complete, numericStart || appended, evidence.anyComparison, hasTerseComment(from: clauseEnd) {
                 return "adds \(word) with a comparison and comments out the rest of the statement"
             }
             return nil
