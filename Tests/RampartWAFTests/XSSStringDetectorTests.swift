@@ -32,7 +32,8 @@ import Testing
         "javascript:alert(1)", "  JavaScript:alert(1)", "java\tscript:alert(1)", "vbscript:msgbox(1)", "data:text/html,<b>x",
         // JavaScript string context
         "'-alert(1)-'", "\";confirm(1)//", "'+prompt(1)+'", "<img src=`x`onerror=alert(1)>", "javascript:void(0)",
-        "<a href=\"jav&#x0A;ascript:alert(1)\">", "<svg><set attributeName=href to=javascript:alert(1)>",
+        "<a href=\"jav&#x0A;ascript:alert(1)\">", "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+        "<style>@import'//evil.example/x.css';</style>", "<XSS STYLE=\"behavior: url(xss.htc);\">", "<svg><set attributeName=href to=javascript:alert(1)>",
     ]
 
     static let benign: [String] = [
@@ -52,7 +53,8 @@ import Testing
         "<3 <3 <3", "<<>>", "<", ">", "<a", "<img", "<a href=", "don't - stop(me) now", "It's -- honestly -- great",
         "call me (maybe)", "x' + y", "\"hello\" + \"world\"", "JavaScript: the good parts",
         "JavaScript: the good parts <a href=\"/page\">", "data: text/html is a MIME type", "<img src=x/onerror=alert(1)>",
-        "<div class=\"onboarding\">welcome</div>", "vbscript was a language",
+        "<div class=\"onboarding\">welcome</div>", "vbscript was a language", "<abbr title=\"a <b> c\">x</abbr>",
+        "<style>body { color: red }</style>", "<a href=\"//www.example.com/\">x</a>",
     ]
 
     @Test(arguments: attacks)

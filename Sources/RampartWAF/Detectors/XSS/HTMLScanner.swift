@@ -146,6 +146,16 @@ struct HTMLScanner {
                 return Finding(construct: .scriptURL(attribute: "content", scheme: scheme), location: location)
             }
         }
+        // Markup inside an attribute value (`title="</noscript><img onerror=…>"`): a parser differential or a
+        // later re-parse (mutation XSS) turns it into elements.
+        if depth == 0, name != "srcdoc", bytes[value].contains(UInt8(ascii: "<")) {
+            let inner = HTMLScanner(bytes: UnsafeBufferPointer(rebasing: bytes[value]), depth: 1).scanText(from: 0)
+            if let inner {
+                let start = value.lowerBound &+ inner.location.lowerBound
+                let end = value.lowerBound &+ inner.location.upperBound
+                return Finding(construct: inner.construct, location: start..<end)
+            }
+        }
         if name == "srcdoc", depth == 0 {
             let decoded = HTMLEntities.decode(bytes, value)
             let inner = decoded.withUnsafeBufferPointer { HTMLScanner(bytes: $0, depth: 1).scanText(from: 0) }
@@ -217,7 +227,7 @@ struct HTMLScanner {
         }
         for (needle, what) in [("expression(", "expression()"), ("javascript:", "a javascript: URL"),
                                ("vbscript:", "a vbscript: URL"), ("-moz-binding", "-moz-binding"),
-                               ("behavior:", "behavior:")] where find(Array(needle.utf8), inLowercased: compact) != nil {
+                               ("behavior:", "behavior:"), ("@import", "@import")] where find(Array(needle.utf8), inLowercased: compact) != nil {
             return what
         }
         return nil
