@@ -154,6 +154,22 @@ import Testing
         #expect(detect("SELECT * FROM `x` WHERE 1=1 #` WHERE a = 1", .mysql, "x` WHERE 1=1 #") != nil)
     }
 
+    @Test func loneKeywords() {
+        func detect(_ statement: String, _ value: String) -> InjectionFinding? {
+            SQLInjectionDetector.detect(statement: statement, dialect: .postgresql,
+                                        parameters: [UserParameter(value: value, address: "server.request.query")])
+        }
+        #expect(detect("SELECT * FROM t WHERE a = 1 OR b = 2", "OR")?.reason == "parameter is the SQL keyword OR")
+        // The value also sits in a literal: the keyword elsewhere is the application's own.
+        #expect(detect("SELECT * FROM t WHERE a = 1 OR b = 'OR'", "OR") == nil)
+        #expect(detect("select * from t where action = 'select'", "select") == nil)
+        #expect(detect("select * from t where action = 1", "select") == nil)
+        #expect(detect("SELECT * FROM t ORDER BY a DESC", "DESC") == nil)
+        #expect(detect("SELECT * FROM t WHERE a IS NULL", "NULL") == nil)
+        #expect(detect("SELECT * FROM t -- note", "-- note") != nil)
+        #expect(detect("SELECT * FROM t WHERE a <= 1", "<=") != nil)
+    }
+
     @Test func numberListsStayInPlace() {
         func detect(_ statement: String, _ value: String) -> InjectionFinding? {
             SQLInjectionDetector.detect(statement: statement, dialect: .postgresql,

@@ -18,14 +18,24 @@ public enum SQLInjectionDetector {
                 let verdict = value.withUTF8 { valueBytes -> (Range<Int>, String)? in
                     guard characterCount(valueBytes, atLeast: minimumParameterLength) else { return nil }
                     var result: (Range<Int>, String)?
+                    var weak: (Range<Int>, String)?
+                    var staysInPlaceSomewhere = false
                     SQLByteSearch.forEachOccurrence(of: valueBytes, in: statementBytes) { start in
                         let occurrence = start..<(start &+ valueBytes.count)
-                        if let reason = analysis.injectionReason(for: occurrence) {
+                        switch analysis.judge(occurrence) {
+                        case .inPlace:
+                            staysInPlaceSomewhere = true
+                        case .injection(let reason):
                             result = (occurrence, reason)
                             return false
+                        case .weakInjection(let reason):
+                            if weak == nil { weak = (occurrence, reason) }
                         }
                         return true
                     }
+                    // A one-token value (`OR`) that also sits inside a literal elsewhere is the application's own
+                    // token matching a value used as data, not an insertion.
+                    if result == nil, !staysInPlaceSomewhere { result = weak }
                     return result
                 }
                 if let (location, reason) = verdict {
@@ -74,8 +84,22 @@ struct StatementAnalysis {
         }
     }
 
-    /// Why the parameter occupying `occurrence` is an injection, or nil when it stays in its place.
-    mutating func injectionReason(for occurrence: Range<Int>) -> String? {
+    enum Judgement {
+        case inPlace
+        case injection(String)
+        /// A parameter that is exactly one token (`OR`, `<=`, a comment): an injection only if the value never
+        /// occurs as data elsewhere (otherwise that token is the statement's own).
+        case weakInjection(String)
+    }
+
+    mutating func judge(_ occurrence: Range<Int>) -> Judgement {
+        guard let (reason, weak) = injectionReason(for: occurrence) else { return .inPlace }
+        return weak ? .weakInjection(reason) : .injection(reason)
+    }
+
+    /// Why the parameter occupying `occurrence` is an injection (and whether the evidence is weak), or nil when it
+    /// stays in its place.
+    mutating func injectionReason(for occurrence: Range<Int>) -> (String, weak: Bool)? {
         // Leading and trailing whitespace of a parameter never forms a token.
         var lower = occurrence.lowerBound
         var upper = occurrence.upperBound
@@ -97,10 +121,10 @@ struct StatementAnalysis {
         guard let first = covered.first else { return nil }
 
         if covered.count == 1 {
-            return singleTokenReason(first, lower: lower, upper: upper)
+            return singleTokenReason(first, lower: lower, upper: upper).map { ($0, true) }
         }
         if isBenignMultiToken(covered, lower: lower, upper: upper) { return nil }
-        return multiTokenReason(covered, lower: lower)
+        return (multiTokenReason(covered, lower: lower), false)
     }
 
     /// A parameter inside one token is in place, unless it is that whole token and the token is a comment, an
@@ -113,7 +137,8 @@ struct StatementAnalysis {
         case .operator:
             return "parameter is the SQL operator \(text(token))"
         case .word:
-            if let keyword = SQLKeyword.lookup(bytes, token.range), keyword.changesStatementAlone {
+            // Alone, only a logic keyword changes what a statement does (`OR` for `AND`); `UNION` or `DROP` need more.
+            if let keyword = SQLKeyword.lookup(bytes, token.range), keyword.category == .logic {
                 return "parameter is the SQL keyword \(keyword.name)"
             }
             return nil
