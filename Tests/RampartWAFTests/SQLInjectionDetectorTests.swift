@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RampartWAF
 
@@ -99,7 +100,9 @@ import Testing
             #expect(finding?.parameter.keyPath == [.key("q")])
             #expect(finding?.detector == "sqli_detector")
             if let finding, let location = finding.location {
-                #expect(Array(testCase.statement.utf8)[location].elementsEqual(testCase.parameter.utf8))
+                // The location covers the value without its surrounding whitespace.
+                let trimmed = testCase.parameter.trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(Array(testCase.statement.utf8)[location].elementsEqual(trimmed.utf8))
             }
         } else {
             #expect(finding == nil, "\(finding?.reason ?? "")")
@@ -168,6 +171,15 @@ import Testing
         #expect(detect("SELECT * FROM t WHERE a IS NULL", "NULL") == nil)
         #expect(detect("SELECT * FROM t -- note", "-- note") != nil)
         #expect(detect("SELECT * FROM t WHERE a <= 1", "<=") != nil)
+    }
+
+    @Test func trimmedParametersAreFound() throws {
+        let finding = try #require(SQLInjectionDetector.detect(
+            statement: "SELECT * FROM t WHERE id = 1 OR 1=1", dialect: .mysql,
+            parameters: [UserParameter(value: "  1 OR 1=1\n", address: "server.request.body")]))
+        #expect(finding.location == 27..<35)
+        #expect(SQLInjectionDetector.detect(statement: "SELECT 1", dialect: .mysql,
+                                            parameters: [UserParameter(value: "   ", address: "q")]) == nil)
     }
 
     @Test func numberListsStayInPlace() {

@@ -15,7 +15,14 @@ public enum SQLInjectionDetector {
             var analysis = StatementAnalysis(bytes: statementBytes, syntax: SQLSyntax(dialect: dialect))
             for parameter in parameters {
                 var value = parameter.value
-                let verdict = value.withUTF8 { valueBytes -> (Range<Int>, String)? in
+                let verdict = value.withUTF8 { untrimmed -> (Range<Int>, String)? in
+                    // Leading and trailing whitespace never forms a token, and applications often trim it: look
+                    // for the value without it.
+                    var lower = 0
+                    var upper = untrimmed.count
+                    while lower < upper, SQLBytes.isSpace(untrimmed[lower]) { lower &+= 1 }
+                    while upper > lower, SQLBytes.isSpace(untrimmed[upper &- 1]) { upper &-= 1 }
+                    let valueBytes = UnsafeBufferPointer(rebasing: untrimmed[lower..<upper])
                     guard characterCount(valueBytes, atLeast: minimumParameterLength) else { return nil }
                     var result: (Range<Int>, String)?
                     var weak: (Range<Int>, String)?
