@@ -25,6 +25,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Prints RampartRegex's figures on the WAF regex workload of ../shared/tools/re2bench.
+        .executableTarget(name: "RegexMeasure", dependencies: ["RampartRegex"]),
         .testTarget(name: "RampartRegexTests", dependencies: ["RampartRegex"]),
         .testTarget(name: "RampartWAFTests", dependencies: ["RampartWAF"]),
     ],

@@ -6,6 +6,6 @@ struct RampartCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rampart",
         abstract: "Rampart: runtime application self-protection for server-side Swift.",
-        subcommands: [RulesCommand.self, DetectCommand.self]
+        subcommands: [WafCommand.self, RulesCommand.self, DetectCommand.self, RaspCommand.self]
     )
 }

@@ -273,17 +273,13 @@ struct Compiler {
     private func finish(anchoredStart: Int32, unanchoredStart: Int32, anchored: Bool, patternCount: Int) -> Program {
         // Byte classes: cut wherever some instruction or assertion could tell neighbouring bytes apart.
         var boundary = [Bool](repeating: false, count: 257)
-        for instruction in instructions {
-            switch instruction.operation {
-            case .byteRange:
-                boundary[Int(instruction.low)] = true
-                boundary[Int(instruction.high) + 1] = true
-            case .byteSet:
-                let bits = byteSets[Int(instruction.argument)]
-                for byte in 1..<256 where bits.contains(UInt8(byte)) != bits.contains(UInt8(byte - 1)) {
-                    boundary[byte] = true
-                }
-            default: break
+        for instruction in instructions where instruction.operation == .byteRange {
+            boundary[Int(instruction.low)] = true
+            boundary[Int(instruction.high) + 1] = true
+        }
+        for bits in byteSets {
+            for byte in 1..<256 where bits.contains(UInt8(byte)) != bits.contains(UInt8(byte - 1)) {
+                boundary[byte] = true
             }
         }
         if usesContext {

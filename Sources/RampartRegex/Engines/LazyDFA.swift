@@ -50,6 +50,10 @@ struct LazyDFA: Sendable {
     /// Forward search from the start of `input`. Returns where the leftmost-first match ends (or, with
     /// `earliest`, the first position where some match ends).
     func searchForward(_ input: UnsafeRawBufferPointer, anchored: Bool, earliest: Bool, cache: DFACache) -> Outcome {
+        searchForwardImpl(input, anchored: anchored, earliest: earliest, cache: &cache.storage)
+    }
+
+    private func searchForwardImpl(_ input: UnsafeRawBufferPointer, anchored: Bool, earliest: Bool, cache: inout DFACacheStorage) -> Outcome {
         cache.prepare(for: self)
         let count = input.count
         guard var row = cache.startRow(self, anchored: anchored, context: .edge) else { return .gaveUp }
@@ -92,6 +96,10 @@ struct LazyDFA: Sendable {
     /// Reverse search from `end` towards the start of `input`, anchored at `end`: returns the smallest start of a
     /// match ending at `end` (run on the reversed program).
     func searchReverse(_ input: UnsafeRawBufferPointer, end: Int, cache: DFACache) -> Outcome {
+        searchReverseImpl(input, end: end, cache: &cache.storage)
+    }
+
+    private func searchReverseImpl(_ input: UnsafeRawBufferPointer, end: Int, cache: inout DFACacheStorage) -> Outcome {
         cache.prepare(for: self)
         guard end >= 0 && end <= input.count else { return .noMatch }
         let afterEnd: ByteContext = end < input.count ? .of(input[end]) : .edge
@@ -131,6 +139,10 @@ struct LazyDFA: Sendable {
     /// Runs the whole input (mode `.all`) and reports every pattern that matches somewhere through `onMatch`,
     /// which returns true to stop early. Returns false when the cache thrashed (the caller falls back).
     func searchAll(_ input: UnsafeRawBufferPointer, cache: DFACache, onMatch: (Int) -> Bool) -> Bool {
+        searchAllImpl(input, cache: &cache.storage, onMatch: onMatch)
+    }
+
+    private func searchAllImpl(_ input: UnsafeRawBufferPointer, cache: inout DFACacheStorage, onMatch: (Int) -> Bool) -> Bool {
         cache.prepare(for: self)
         cache.beginScan()
         let count = input.count
@@ -167,6 +179,18 @@ struct LazyDFA: Sendable {
 /// The mutable half of a `LazyDFA`: states, transitions and scratch space. Used by one thread at a time (pools
 /// hand caches out under a lock), which is why it is `@unchecked Sendable`.
 final class DFACache: @unchecked Sendable {
+    /// Kept in a struct so the hot loops mutate it through one `inout` access instead of checking exclusivity on
+    /// every property access of a class.
+    var storage = DFACacheStorage()
+
+    var statesCreated: Int { storage.statesCreated }
+    var transitionsComputed: Int { storage.transitionsComputed }
+    var totalResets: Int { storage.totalResets }
+
+    deinit { storage.table.deallocate() }
+}
+
+struct DFACacheStorage {
     private(set) var table: UnsafeMutablePointer<Int32>
     private var tableCapacity: Int
     private var rowCount = 0
@@ -186,6 +210,11 @@ final class DFACache: @unchecked Sendable {
     private var startRows: [Int32] = [Int32](repeating: -1, count: 8)
     private var bytesUsed = 0
 
+    /// Per context pair (`before * 4 + after`): the start loop's closure leaves; per pair and byte class: the
+    /// instructions it steps to. Derived from the program only, so they survive cache resets.
+    private var startLeaves: [[Int32]?] = []
+    private var startMatchesByContext: [[Int32]?] = []
+    private var startSteps: [[Int32]?] = []
     private var visited: [UInt32] = []
     private var visitStamp: UInt32 = 0
     private var stack: [Int32] = []
@@ -198,16 +227,16 @@ final class DFACache: @unchecked Sendable {
     private var lastResetPosition = 0
     private var resetsInSearch = 0
     private(set) var totalResets = 0
+    private(set) var statesCreated = 0
+    private(set) var transitionsComputed = 0
 
     init() {
         tableCapacity = 0
         table = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
     }
 
-    deinit { table.deallocate() }
-
     /// Adapts the cache to `dfa` on first use and starts a new search.
-    func prepare(for dfa: LazyDFA) {
+    mutating func prepare(for dfa: LazyDFA) {
         resetsInSearch = 0
         lastResetPosition = 0
         if stride != dfa.stride || visited.count != dfa.program.instructions.count {
@@ -215,11 +244,14 @@ final class DFACache: @unchecked Sendable {
             budget = dfa.budget
             visited = [UInt32](repeating: 0, count: dfa.program.instructions.count)
             visitStamp = 0
+            startLeaves = [[Int32]?](repeating: nil, count: 16)
+            startMatchesByContext = [[Int32]?](repeating: nil, count: 16)
+            startSteps = [[Int32]?](repeating: nil, count: 16 &* stride)
             clear()
         }
     }
 
-    func beginScan() {
+    mutating func beginScan() {
         scanStamp &+= 1
         if scanStamp == 0 {
             for index in reportedStamp.indices { reportedStamp[index] = 0 }
@@ -228,7 +260,7 @@ final class DFACache: @unchecked Sendable {
     }
 
     /// Calls `onMatch` for the patterns of `row` not yet reported in this scan; true when `onMatch` asked to stop.
-    func reportMatches(row: Int, onMatch: (Int) -> Bool) -> Bool {
+    mutating func reportMatches(row: Int, onMatch: (Int) -> Bool) -> Bool {
         guard row < rowCount, reportedStamp[row] != scanStamp else { return false }
         reportedStamp[row] = scanStamp
         let start = matchStarts[row]
@@ -236,7 +268,7 @@ final class DFACache: @unchecked Sendable {
         return false
     }
 
-    private func clear() {
+    private mutating func clear() {
         rowCount = 0
         kernelPool.removeAll(keepingCapacity: true)
         kernelStarts.removeAll(keepingCapacity: true)
@@ -255,7 +287,7 @@ final class DFACache: @unchecked Sendable {
         for column in 0..<stride { table[column] = 0 }
     }
 
-    func startRow(_ dfa: LazyDFA, anchored: Bool, context: ByteContext) -> Int? {
+    mutating func startRow(_ dfa: LazyDFA, anchored: Bool, context: ByteContext) -> Int? {
         let slot = (anchored ? 4 : 0) + Int(context.rawValue)
         let cached = startRows[slot]
         if cached >= 0 { return Int(cached) }
@@ -270,7 +302,7 @@ final class DFACache: @unchecked Sendable {
 
     /// Computes, caches and returns the transition of `row` on byte class `klass` (`stride - 1` is end of text).
     /// Returns nil when the cache keeps filling faster than the search advances.
-    func transition(_ dfa: LazyDFA, row: Int, klass: Int, position: Int) -> Int32? {
+    mutating func transition(_ dfa: LazyDFA, row: Int, klass: Int, position: Int) -> Int32? {
         guard row > 0 && row < rowCount else { return 0 }
         let program = dfa.program
         let endOfText = klass >= program.classCount
@@ -282,7 +314,14 @@ final class DFACache: @unchecked Sendable {
         case .forward: (before, after) = (stateContext, byteContext)
         case .reverse: (before, after) = (byteContext, stateContext)
         }
-        closure(program, row: row, before: before, after: after, mode: dfa.mode)
+        transitionsComputed &+= 1
+        let contextPair = Int(before.rawValue) &* 4 &+ Int(after.rawValue)
+        let start = dfa.program.unanchoredStart
+        // The unanchored start loop reaches the start of every pattern: its closure is computed once per context.
+        if dfa.mode == .leftmostFirst || endOfText { prepareStartLeaves(program, contextPair: contextPair, before: before, after: after) }
+        if dfa.mode == .all && !endOfText { prepareStartSteps(program, contextPair: contextPair, klass: klass, before: before, after: after) }
+        let includesStart = closure(program, row: row, before: before, after: after, mode: dfa.mode,
+                                    contextPair: contextPair, start: start)
         newKernel.removeAll(keepingCapacity: true)
         if !endOfText {
             let byte = program.classRepresentatives[klass]
@@ -296,10 +335,31 @@ final class DFACache: @unchecked Sendable {
                 visited[Int(next)] = visitStamp
                 newKernel.append(next)
             }
+            if dfa.mode == .all && includesStart, let steps = startSteps[contextPair &* stride &+ klass] {
+                for next in steps where visited[Int(next)] != visitStamp {
+                    visited[Int(next)] = visitStamp
+                    newKernel.append(next)
+                }
+            }
             if dfa.mode == .all { newKernel.sort() }
+        }
+        if dfa.mode == .all && includesStart {
+            if endOfText {
+                for leaf in startLeaves[contextPair] ?? [] where program.instructions[Int(leaf)].operation == .match {
+                    matches.append(program.instructions[Int(leaf)].argument)
+                }
+            } else if let startMatches = startMatchesByContext[contextPair] {
+                matches.append(contentsOf: startMatches)
+            }
         }
         if dfa.mode == .all && matches.count > 1 {
             matches.sort()
+            var unique = 0
+            for index in matches.indices where index == 0 || matches[index] != matches[unique &- 1] {
+                matches[unique] = matches[index]
+                unique &+= 1
+            }
+            matches.removeLast(matches.count &- unique)
         }
         let nextContext: ByteContext = program.usesContext ? byteContext : .edge
         let target: Int
@@ -329,15 +389,36 @@ final class DFACache: @unchecked Sendable {
     }
 
     /// Follows empty transitions from the kernel of `row`, in priority order, into `leaves` (byte instructions)
-    /// and `matches` (pattern indices).
-    private func closure(_ program: Program, row: Int, before: ByteContext, after: ByteContext, mode: LazyDFA.Mode) {
+    /// and `matches` (pattern indices). The start loop is not expanded here: in leftmost-first mode its
+    /// precomputed leaves are appended in order; in all-threads mode the caller adds its precomputed steps.
+    /// Returns true when the kernel holds the start loop.
+    private mutating func closure(_ program: Program, row: Int, before: ByteContext, after: ByteContext, mode: LazyDFA.Mode,
+                         contextPair: Int, start: Int32) -> Bool
+    {
         leaves.removeAll(keepingCapacity: true)
         matches.removeAll(keepingCapacity: true)
         nextStamp()
+        var includesStart = false
         let instructionCount = program.instructions.count
-        let start = kernelStarts[row]
-        kernel: for index in start..<(start + kernelCounts[row]) {
-            stack.append(kernelPool[index])
+        let first = kernelStarts[row]
+        kernel: for index in first..<(first + kernelCounts[row]) {
+            let item = kernelPool[index]
+            if item == start {
+                includesStart = true
+                if mode == .all { continue }
+                // Leftmost-first: the start loop has the lowest priority; skip what higher threads reached.
+                for leaf in startLeaves[contextPair] ?? [] where visited[Int(leaf)] != visitStamp {
+                    visited[Int(leaf)] = visitStamp
+                    let instruction = program.instructions[Int(leaf)]
+                    if instruction.operation == .match {
+                        matches.append(instruction.argument)
+                        break kernel
+                    }
+                    leaves.append(leaf)
+                }
+                continue
+            }
+            stack.append(item)
             while let id32 = stack.popLast() {
                 let id = Int(id32)
                 guard id >= 0 && id < instructionCount, visited[id] != visitStamp else { continue }
@@ -367,9 +448,70 @@ final class DFACache: @unchecked Sendable {
                 }
             }
         }
+        return includesStart
     }
 
-    private func nextStamp() {
+    /// Leaves (byte and match instructions, in priority order) of the start loop's closure for a context pair.
+    private mutating func prepareStartLeaves(_ program: Program, contextPair: Int, before: ByteContext, after: ByteContext) {
+        guard startLeaves[contextPair] == nil else { return }
+        nextStamp()
+        var result: [Int32] = []
+        let instructionCount = program.instructions.count
+        stack.append(program.unanchoredStart)
+        while let id32 = stack.popLast() {
+            let id = Int(id32)
+            guard id >= 0 && id < instructionCount, visited[id] != visitStamp else { continue }
+            visited[id] = visitStamp
+            let instruction = program.instructions[id]
+            switch instruction.operation {
+            case .byteRange, .byteSet, .match:
+                result.append(id32)
+            case .split:
+                stack.append(instruction.alternative)
+                stack.append(instruction.next)
+            case .assertion:
+                if let code = AssertionCode(rawValue: instruction.argument), code.holds(before: before, after: after) {
+                    stack.append(instruction.next)
+                }
+            case .saveStart:
+                stack.append(instruction.next)
+            case .fail:
+                break
+            }
+        }
+        startLeaves[contextPair] = result
+    }
+
+    /// Where the start loop's closure goes on byte class `klass` (sorted), and which patterns it matches.
+    private mutating func prepareStartSteps(_ program: Program, contextPair: Int, klass: Int, before: ByteContext,
+                                   after: ByteContext)
+    {
+        let slot = contextPair &* stride &+ klass
+        guard startSteps[slot] == nil else { return }
+        prepareStartLeaves(program, contextPair: contextPair, before: before, after: after)
+        let leaves = startLeaves[contextPair] ?? []
+        if startMatchesByContext[contextPair] == nil {
+            startMatchesByContext[contextPair] = leaves.compactMap { leaf in
+                let instruction = program.instructions[Int(leaf)]
+                return instruction.operation == .match ? instruction.argument : nil
+            }
+        }
+        let byte = program.classRepresentatives[klass]
+        nextStamp()
+        var steps: [Int32] = []
+        for leaf in leaves {
+            let instruction = program.instructions[Int(leaf)]
+            let next = instruction.next
+            guard program.accepts(instruction, byte), next >= 0, Int(next) < visited.count,
+                visited[Int(next)] != visitStamp
+            else { continue }
+            visited[Int(next)] = visitStamp
+            steps.append(next)
+        }
+        startSteps[slot] = steps.sorted()
+    }
+
+    private mutating func nextStamp() {
         visitStamp &+= 1
         if visitStamp == 0 {
             for index in visited.indices { visited[index] = 0 }
@@ -378,7 +520,7 @@ final class DFACache: @unchecked Sendable {
     }
 
     /// The row for (`newKernel`, `context`, `matches`), created if new.
-    private func intern(_ dfa: LazyDFA, context: ByteContext) -> Int {
+    private mutating func intern(_ dfa: LazyDFA, context: ByteContext) -> Int {
         key.removeAll(keepingCapacity: true)
         key.append(Int32(context.rawValue))
         if dfa.mode == .all {
@@ -394,8 +536,9 @@ final class DFACache: @unchecked Sendable {
     }
 
     /// Appends a row for `key`, whose kernel and matches are `newKernel` and `matches` (or nothing when `empty`).
-    private func addRow(context: ByteContext, empty: Bool = false) -> Int {
+    private mutating func addRow(context: ByteContext, empty: Bool = false) -> Int {
         let row = rowCount
+        statesCreated &+= 1
         let needed = (row + 1) &* stride
         if needed > tableCapacity {
             let newCapacity = max(needed, max(tableCapacity * 2, 16 &* stride))

@@ -1,0 +1,65 @@
+/// The immutable, evaluation-ready form of a ruleset: rules in evaluation order, a flat table of conditions,
+/// and the scan groups that let each value be transformed and scanned once for all conditions reading it.
+final class CompiledRuleset: Sendable {
+    let rules: [CompiledRule]
+    let verdicts: [RuleVerdict]
+    let plans: [ModulePlan]
+    let exclusions: [CompiledExclusion]
+    /// Every condition of every rule, then of every exclusion.
+    let conditions: [CompiledCondition]
+    /// Flat condition ids of each rule, in the rule's order.
+    let ruleConditionIDs: [[Int]]
+    /// Address ids each rule reads.
+    let ruleAddressIDs: [[Int]]
+    let addressNames: [String]
+    let addressIDs: [String: Int]
+    let actions: [String: WAFAction]
+    let limits: WAFLimits
+    let scanGroups: [ScanGroup]
+    /// For each flat condition and input position: the scan group and member slot, when grouped.
+    let groupSlots: [[ScanGroup.Slot?]]
+    /// Which exclusions target each rule (indices into `exclusions`).
+    let ruleExclusions: [[Int]]
+
+    init(
+        rules: [CompiledRule], verdicts: [RuleVerdict], plans: [ModulePlan],
+        exclusions parsed: [(CompiledExclusion, [CompiledCondition])], addresses: AddressTable,
+        actions: [String: WAFAction], limits: WAFLimits, artifacts: CompiledArtifacts
+    ) {
+        self.rules = rules
+        self.verdicts = verdicts
+        self.plans = plans
+        self.actions = actions
+        self.limits = limits
+        var conditions: [CompiledCondition] = []
+        var ruleConditionIDs: [[Int]] = []
+        for rule in rules {
+            let base = conditions.count
+            conditions.append(contentsOf: rule.conditions)
+            ruleConditionIDs.append(Array(base..<conditions.count))
+        }
+        var exclusions: [CompiledExclusion] = []
+        for (exclusion, exclusionConditions) in parsed {
+            var compiled = exclusion
+            let base = conditions.count
+            conditions.append(contentsOf: exclusionConditions)
+            compiled.conditionIDs = Array(base..<conditions.count)
+            exclusions.append(compiled)
+        }
+        self.conditions = conditions
+        self.exclusions = exclusions
+        self.ruleConditionIDs = ruleConditionIDs
+        ruleAddressIDs = rules.map { Array($0.addressIDs).sorted() }
+        addressNames = addresses.names
+        addressIDs = addresses.ids
+        ruleExclusions = rules.map { rule in
+            exclusions.indices.filter { exclusions[$0].targets(rule) }
+        }
+        (scanGroups, groupSlots) = ScanGroup.build(conditions: conditions, artifacts: artifacts)
+    }
+
+    /// Addresses some rule or exclusion reads.
+    var requiredAddresses: Set<String> {
+        Set(conditions.flatMap { $0.inputs.map(\.address) })
+    }
+}

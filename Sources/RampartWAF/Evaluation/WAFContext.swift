@@ -1,0 +1,353 @@
+/// Per-request evaluation state: the data seen so far, which rules fired, which conditions already matched.
+///
+/// Data accumulates across `run` calls (request headers, then body, then response); each call evaluates only
+/// rules reading addresses that changed, and a rule fires at most once per context. Ephemeral data (RASP calls)
+/// is evaluated in its call and then forgotten. A context keeps the `WAF` it was made from even if a
+/// `WAFHandle` swaps in a newer one.
+public final class WAFContext: @unchecked Sendable {
+    public let waf: WAF
+    private let state: Locked<State>
+
+    struct State {
+        var store: [WAFValue?]
+        var generation: [Int]
+        var ruleFired: [Bool]
+        var conditionHits: [ConditionHit?]
+        var conditionSeen: [[Int]]
+        var collectionVerdicts: [String: RuleVerdict] = [:]
+        var exclusionActive: [Bool]
+        var firstRun = true
+    }
+
+    init(waf: WAF) {
+        self.waf = waf
+        let ruleset = waf.ruleset
+        state = Locked(
+            State(
+                store: Array(repeating: nil, count: ruleset.addressNames.count),
+                generation: Array(repeating: 0, count: ruleset.addressNames.count),
+                ruleFired: Array(repeating: false, count: ruleset.rules.count),
+                conditionHits: Array(repeating: nil, count: ruleset.conditions.count),
+                conditionSeen: ruleset.conditions.map { Array(repeating: 0, count: $0.inputs.count) },
+                exclusionActive: Array(repeating: false, count: ruleset.exclusions.count)))
+    }
+
+    /// Adds `data` to the context, evaluates `ephemeral` data for this call only, and runs every rule with new
+    /// data to read, stopping once `budget` is spent (`timedOut`, with the events found until then).
+    public func run(_ data: [String: WAFValue], ephemeral: [String: WAFValue] = [:], budget: Duration) -> WAFResult {
+        let start = ContinuousClock.now
+        var result = state.withLock { state in
+            var evaluation = Evaluation(
+                ruleset: waf.ruleset, state: state, deadline: Deadline(budget: budget))
+            evaluation.ingest(data, ephemeral: ephemeral)
+            let outcome = evaluation.evaluate()
+            state = evaluation.state
+            return outcome
+        }
+        if let obfuscator = waf.configuration.obfuscator {
+            result.events = result.events.map(obfuscator.obfuscate)
+        }
+        result.duration = ContinuousClock.now - start
+        return result
+    }
+}
+
+/// One `run` call.
+private struct Evaluation {
+    let ruleset: CompiledRuleset
+    var state: WAFContext.State
+    var deadline: Deadline
+    var ephemeralValues: [Int: WAFValue] = [:]
+    var changed: Set<Int> = []
+    /// Scan results of this call: per group, the first hit of each member.
+    var groupHits: [[ConditionHit?]?]
+    var ephemeralConditionHits: [Int: ConditionHit] = [:]
+    var events: [WAFEvent] = []
+    var actions: [WAFAction] = []
+    var attributes: [String: WAFValue] = [:]
+    /// Per rule for this call: how exclusions affect it.
+    var policies: [Int: RulePolicy] = [:]
+
+    struct RulePolicy {
+        var bypass = false
+        var monitor = false
+        var customAction: String?
+        var excludedPaths: [Int: [[KeyPathComponent]]] = [:]
+    }
+
+    init(ruleset: CompiledRuleset, state: WAFContext.State, deadline: Deadline) {
+        self.ruleset = ruleset
+        self.state = state
+        self.deadline = deadline
+        groupHits = Array(repeating: nil, count: ruleset.scanGroups.count)
+    }
+
+    mutating func ingest(_ data: [String: WAFValue], ephemeral: [String: WAFValue]) {
+        for (address, value) in data {
+            guard let id = ruleset.addressIDs[address] else { continue }
+            state.store[id] = value
+            state.generation[id] &+= 1
+            changed.insert(id)
+        }
+        for (address, value) in ephemeral {
+            guard let id = ruleset.addressIDs[address] else { continue }
+            ephemeralValues[id] = value
+        }
+    }
+
+    mutating func evaluate() -> WAFResult {
+        defer { state.firstRun = false }
+        if !state.firstRun && changed.isEmpty && ephemeralValues.isEmpty { return WAFResult() }
+        do throws(DeadlineExceeded) {
+            try applyExclusions()
+            modules: for plan in ruleset.plans {
+                let enforced = !plan.module.ignoresBudget
+                if plan.collections.isEmpty {
+                    for rule in plan.range {
+                        if enforced, deadline.check() { throw DeadlineExceeded() }
+                        if try evaluateRule(rule, enforced: enforced) == .block { break modules }
+                    }
+                    continue
+                }
+                for collection in plan.collections {
+                    if let done = state.collectionVerdicts[collection.name], done >= collection.verdict { continue }
+                    for rule in collection.range {
+                        if enforced, deadline.check() { throw DeadlineExceeded() }
+                        let verdict = try evaluateRule(rule, enforced: enforced, collection: collection.name)
+                        if verdict == .block { break modules }
+                        if verdict != .none { break }
+                    }
+                }
+            }
+            return WAFResult(events: events, actions: actions, timedOut: false, attributes: attributes)
+        } catch {
+            return WAFResult(events: events, actions: actions, timedOut: true, attributes: attributes)
+        }
+    }
+
+    // MARK: Exclusions
+
+    private mutating func applyExclusions() throws(DeadlineExceeded) {
+        guard !ruleset.exclusions.isEmpty else { return }
+        var activeNow: [Bool] = state.exclusionActive
+        for (index, exclusion) in ruleset.exclusions.enumerated() where !activeNow[index] {
+            var allMatched = true
+            var ephemeralMatch = false
+            for conditionID in exclusion.conditionIDs {
+                guard let hit = try conditionHit(conditionID, excludedPaths: [:]) else {
+                    allMatched = false
+                    break
+                }
+                ephemeralMatch = ephemeralMatch || hit.ephemeral
+            }
+            if allMatched {
+                activeNow[index] = true
+                if !ephemeralMatch { state.exclusionActive[index] = true }
+            }
+        }
+        for (rule, exclusionIndices) in ruleset.ruleExclusions.enumerated() where !exclusionIndices.isEmpty {
+            var policy = RulePolicy()
+            for index in exclusionIndices where activeNow[index] {
+                let exclusion = ruleset.exclusions[index]
+                if let inputs = exclusion.excludedInputs {
+                    for input in inputs { policy.excludedPaths[input.addressID, default: []].append(input.keyPath) }
+                    continue
+                }
+                switch exclusion.mode {
+                case .bypass: policy.bypass = true
+                case .monitor: policy.monitor = true
+                case .custom(let action): policy.customAction = policy.customAction ?? action
+                }
+            }
+            policies[rule] = policy
+        }
+    }
+
+    // MARK: Rules
+
+    /// Evaluates one rule; returns its verdict when it fired in this call, `.none` otherwise.
+    private mutating func evaluateRule(_ index: Int, enforced: Bool, collection: String? = nil)
+        throws(DeadlineExceeded) -> RuleVerdict
+    {
+        let rule = ruleset.rules[index]
+        guard rule.enabled, !state.ruleFired[index] else { return .none }
+        let policy = policies[index] ?? RulePolicy()
+        if policy.bypass { return .none }
+        if !state.firstRun || !ephemeralValues.isEmpty {
+            let addresses = ruleset.ruleAddressIDs[index]
+            guard state.firstRun || addresses.contains(where: { changed.contains($0) || ephemeralValues[$0] != nil })
+            else { return .none }
+        }
+        if !enforced { deadline = Deadline(budget: .seconds(3600), enforced: false) }
+        var hits: [ConditionHit] = []
+        for conditionID in ruleset.ruleConditionIDs[index] {
+            if let cached = state.conditionHits[conditionID] {
+                hits.append(cached)
+                continue
+            }
+            guard let hit = try conditionHit(conditionID, excludedPaths: policy.excludedPaths) else { return .none }
+            hits.append(hit)
+        }
+        let ephemeral = hits.contains(where: \.ephemeral)
+        if !ephemeral { state.ruleFired[index] = true }
+        var verdict = ruleset.verdicts[index]
+        var actionIDs = rule.onMatch
+        if policy.monitor {
+            verdict = .monitor
+            actionIDs = []
+        } else if let custom = policy.customAction {
+            verdict = .block
+            actionIDs = [custom]
+        }
+        if let collection, !ephemeral {
+            state.collectionVerdicts[collection] = max(state.collectionVerdicts[collection] ?? .none, verdict)
+        }
+        var securityResponseID: String?
+        for id in actionIDs {
+            guard let action = ruleset.actions[id] else { continue }
+            if action.isBlocking {
+                if actions.contains(where: \.isBlocking) { continue }
+                securityResponseID = id
+            }
+            if !actions.contains(action) { actions.append(action) }
+        }
+        for (key, value) in rule.attributes { attributes[key] = value }
+        if rule.reportsEvent {
+            events.append(
+                WAFEvent(
+                    rule: RuleSummary(id: rule.id, name: rule.name, tags: rule.tags, onMatch: rule.onMatch),
+                    ruleMatches: hits.map(\.match), securityResponseID: securityResponseID))
+        }
+        return verdict == .none ? .monitor : verdict
+    }
+
+    // MARK: Conditions
+
+    /// The value for an address in this call: ephemeral data first, then the context's data.
+    private func currentValue(_ addressID: Int) -> (WAFValue, ephemeral: Bool)? {
+        if let value = ephemeralValues[addressID] { return (value, true) }
+        if let value = state.store[addressID] { return (value, false) }
+        return nil
+    }
+
+    /// Whether input `inputIndex` of the condition has data it has not evaluated yet (and marks it seen).
+    private mutating func takeNewData(_ conditionID: Int, _ inputIndex: Int, _ addressID: Int) -> (WAFValue, Bool)? {
+        guard let (value, ephemeral) = currentValue(addressID) else { return nil }
+        if ephemeral { return (value, true) }
+        let generation = state.generation[addressID]
+        guard state.conditionSeen[conditionID][inputIndex] != generation else { return nil }
+        state.conditionSeen[conditionID][inputIndex] = generation
+        return (value, false)
+    }
+
+    private mutating func conditionHit(_ conditionID: Int, excludedPaths: [Int: [[KeyPathComponent]]])
+        throws(DeadlineExceeded) -> ConditionHit?
+    {
+        if let cached = state.conditionHits[conditionID] { return cached }
+        if let hit = ephemeralConditionHits[conditionID] { return hit }
+        let condition = ruleset.conditions[conditionID]
+        let hit: ConditionHit?
+        switch condition.kind {
+        case .scalar(let matcher):
+            hit = try scalarHit(conditionID, condition, matcher, excludedPaths)
+        case .negatedScalar(let matcher):
+            hit = try negatedHit(conditionID, condition, matcher, excludedPaths)
+        case .exists(let negated):
+            hit = existsHit(conditionID, condition, negated: negated)
+        case .structured(let structured):
+            hit = structuredHit(conditionID, condition, structured)
+        case .missingData:
+            hit = nil
+        }
+        if let hit {
+            if hit.ephemeral { ephemeralConditionHits[conditionID] = hit } else { state.conditionHits[conditionID] = hit }
+        }
+        return hit
+    }
+
+    private mutating func scalarHit(
+        _ conditionID: Int, _ condition: CompiledCondition, _ matcher: any ScalarMatcher,
+        _ excludedPaths: [Int: [[KeyPathComponent]]]
+    ) throws(DeadlineExceeded) -> ConditionHit? {
+        for (inputIndex, input) in condition.inputs.enumerated() {
+            guard let (value, ephemeral) = takeNewData(conditionID, inputIndex, input.addressID) else { continue }
+            if let excluded = excludedPaths[input.addressID], !excluded.isEmpty {
+                if let hit = try DirectEvaluation.scalar(
+                    value, input: input, matcher: matcher, limits: ruleset.limits, excluded: excluded,
+                    ephemeral: ephemeral, deadline: &deadline)
+                {
+                    return hit
+                }
+                continue
+            }
+            guard let slot = ruleset.groupSlots[conditionID][inputIndex] else { continue }
+            if groupHits[slot.group] == nil {
+                let group = ruleset.scanGroups[slot.group]
+                var hits = [ConditionHit?](repeating: nil, count: group.members.count)
+                try group.scan(value, limits: ruleset.limits, ephemeral: ephemeral, deadline: &deadline) { member, hit in
+                    hits[member] = hit
+                }
+                groupHits[slot.group] = hits
+            }
+            if let hit = groupHits[slot.group]?[slot.member] { return hit }
+        }
+        return nil
+    }
+
+    private mutating func negatedHit(
+        _ conditionID: Int, _ condition: CompiledCondition, _ matcher: any ScalarMatcher,
+        _ excludedPaths: [Int: [[KeyPathComponent]]]
+    ) throws(DeadlineExceeded) -> ConditionHit? {
+        guard let input = condition.inputs.first,
+            let (value, ephemeral) = takeNewData(conditionID, 0, input.addressID)
+        else { return nil }
+        return try DirectEvaluation.negated(
+            value, input: input, matcher: matcher, limits: ruleset.limits,
+            excluded: excludedPaths[input.addressID] ?? [], ephemeral: ephemeral, deadline: &deadline)
+    }
+
+    private mutating func existsHit(_ conditionID: Int, _ condition: CompiledCondition, negated: Bool) -> ConditionHit? {
+        for (inputIndex, input) in condition.inputs.enumerated() {
+            guard let (value, ephemeral) = takeNewData(conditionID, inputIndex, input.addressID) else { continue }
+            let found = ValueWalker.resolve(value, keyPath: input.keyPath, limits: ruleset.limits) != nil
+            if found != negated {
+                return ConditionHit(
+                    address: input.address, keyPath: input.keyPath, value: "", highlight: "",
+                    operatorName: negated ? "!exists" : "exists", operatorValue: "", ephemeral: ephemeral)
+            }
+        }
+        return nil
+    }
+
+    private mutating func structuredHit(
+        _ conditionID: Int, _ condition: CompiledCondition, _ structured: any StructuredOperator
+    ) -> ConditionHit? {
+        var anyNew = false
+        var ephemeral = false
+        var arguments: [String: ArgumentValue] = [:]
+        var inputIndex = 0
+        for argument in condition.arguments {
+            var chosen: ArgumentValue?
+            for input in argument.inputs {
+                defer { inputIndex += 1 }
+                guard chosen == nil, let (root, isEphemeral) = currentValue(input.addressID) else { continue }
+                if isEphemeral {
+                    anyNew = true
+                    ephemeral = true
+                } else if state.conditionSeen[conditionID][inputIndex] != state.generation[input.addressID] {
+                    state.conditionSeen[conditionID][inputIndex] = state.generation[input.addressID]
+                    anyNew = true
+                }
+                guard let value = ValueWalker.resolve(root, keyPath: input.keyPath, limits: ruleset.limits) else {
+                    continue
+                }
+                chosen = ArgumentValue(address: input.address, keyPath: input.keyPath, value: value)
+            }
+            if let chosen { arguments[argument.name] = chosen }
+        }
+        guard anyNew else { return nil }
+        for (name, required) in structured.argumentNames where required && arguments[name] == nil { return nil }
+        guard let match = structured.evaluate(arguments, limits: ruleset.limits) else { return nil }
+        return ConditionHit(match: match, ephemeral: ephemeral)
+    }
+}

@@ -1,0 +1,103 @@
+/// The compiled form of a rule condition: an operator plus the inputs it reads.
+
+/// Which part of the data under an input is inspected: values (default) or map keys (`keys_only`).
+enum DataSource: Sendable, Hashable {
+    case values
+    case keys
+}
+
+/// A byte → byte transformation applied before matching (`lowercase`, `urlDecode`, ...).
+protocol TransformStep: Sendable {
+    /// The transformed bytes, or nil when the input is unchanged.
+    func apply(to input: [UInt8]) -> [UInt8]?
+}
+
+/// The transformers of one input, applied in order. Equal chains are compared by name so conditions sharing
+/// them are grouped and each value is transformed once per chain.
+struct TransformerChain: Sendable, Hashable {
+    let names: [String]
+    let steps: [any TransformStep]
+
+    static let empty = TransformerChain(names: [], steps: [])
+
+    var isEmpty: Bool { names.isEmpty }
+
+    static func == (lhs: TransformerChain, rhs: TransformerChain) -> Bool { lhs.names == rhs.names }
+    func hash(into hasher: inout Hasher) { hasher.combine(names) }
+
+    /// The transformed value, or nil when no step changed it.
+    func apply(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
+        guard !steps.isEmpty else { return nil }
+        var current = [UInt8](bytes)
+        var changed = false
+        for step in steps {
+            if let next = step.apply(to: current) {
+                current = next
+                changed = true
+            }
+        }
+        return changed ? current : nil
+    }
+}
+
+/// One place a condition reads: an address, an optional path inside it, transformers and the data source.
+struct ConditionInput: Sendable, Hashable {
+    let address: String
+    let addressID: Int
+    let keyPath: [KeyPathComponent]
+    let transformers: TransformerChain
+    let source: DataSource
+}
+
+/// What a condition does with its inputs.
+enum ConditionKind: Sendable {
+    /// Any scalar under any input matches the matcher (libddwaf's scalar condition).
+    case scalar(any ScalarMatcher)
+    /// The single input exists and none of its scalars match (`!match_regex`, ...).
+    case negatedScalar(any ScalarMatcher)
+    /// Any input (with its key path) is present; negated: the (single) input is absent.
+    case exists(negated: Bool)
+    /// An operator reading several named arguments at once (the RASP detectors).
+    case structured(any StructuredOperator)
+    /// The condition reads a `rules_data` entry that is not loaded: it cannot match (as libddwaf).
+    case missingData(String)
+}
+
+/// A named argument of a structured operator and the inputs it may be read from.
+struct StructuredArgument: Sendable {
+    let name: String
+    let inputs: [ConditionInput]
+}
+
+/// One resolved argument value handed to a structured operator.
+struct ArgumentValue: Sendable {
+    let address: String
+    let keyPath: [KeyPathComponent]
+    let value: WAFValue
+}
+
+/// Operators that judge several arguments together (`resource`, `params`, `db_type`, ...).
+protocol StructuredOperator: Sendable {
+    var operatorName: String { get }
+    /// The arguments read from `parameters`, and whether each is required.
+    var argumentNames: [(name: String, required: Bool)] { get }
+    /// Evaluates the arguments found in this run (first present input of each argument).
+    func evaluate(_ arguments: [String: ArgumentValue], limits: WAFLimits) -> RuleMatch?
+}
+
+struct CompiledCondition: Sendable {
+    let kind: ConditionKind
+    /// Inputs in evaluation order (for structured operators: every argument's inputs).
+    let inputs: [ConditionInput]
+    let arguments: [StructuredArgument]
+}
+
+/// Everything an operator factory needs to build a condition.
+struct ConditionRequest {
+    let ruleID: String
+    let parameters: ConfigObject
+    let version: Int
+    let negated: Bool
+    let rulesData: RulesDataStore
+    let artifacts: CompiledArtifacts
+}

@@ -1,0 +1,53 @@
+import Testing
+@testable import RampartWAF
+
+@Suite struct WAFValueTests {
+    @Test func parsesJSONScalarsAndContainers() throws {
+        let value = try WAFValue(json: #"{"a": [1, -2, 18446744073709551615, 1.5, true, null, "x\u00e9\ud83d\ude00"], "b": {}}"#)
+        #expect(value["a"]?[0] == .signed(1))
+        #expect(value["a"]?[1] == .signed(-2))
+        #expect(value["a"]?[2] == .unsigned(18_446_744_073_709_551_615))
+        #expect(value["a"]?[3] == .float(1.5))
+        #expect(value["a"]?[4] == .bool(true))
+        #expect(value["a"]?[5] == .null)
+        #expect(value["a"]?[6] == .string("xé😀"))
+        #expect(value["b"] == .map([]))
+    }
+
+    @Test func rejectsMalformedJSONWithOffset() {
+        #expect(throws: JSONParseError.self) { try WAFValue(json: #"{"a": }"#) }
+        #expect(throws: JSONParseError.self) { try WAFValue(json: "[1, 2") }
+        #expect(throws: JSONParseError.self) { try WAFValue(json: "[1] x") }
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        #expect(throws: JSONParseError.self) { try WAFValue(json: deep) }
+    }
+
+    @Test func jsonRoundTrip() throws {
+        let value: WAFValue = ["k": ["a\"b\n", 3, false, nil]]
+        #expect(try WAFValue(json: value.jsonText) == value)
+    }
+
+    @Test func queryKeepsRepeatsBlanksAndDecodes() {
+        let value = WAFValue.query("a=1&b=x+y%21&a=3&flag&c=%zz")
+        #expect(value == ["a": ["1", "3"], "b": ["x y!"], "flag": [""], "c": ["%zz"]])
+    }
+
+    @Test func cookiesTrimAndDecodeWithoutPlus() {
+        let value = WAFValue.cookies("session=abc%20d; theme = dark ;junk; p=a+b")
+        #expect(value == ["session": ["abc d"], "theme": ["dark"], "p": ["a+b"]])
+    }
+
+    @Test func headersLowercaseGroupAndDropCookie() {
+        let value = WAFValue.headers([("Accept", "a"), ("X-Id", "1"), ("accept", "b"), ("Cookie", "s=1")])
+        #expect(value == ["accept": ["a", "b"], "x-id": ["1"]])
+    }
+
+    @Test func stringLimitCutsOnCharacterBoundary() {
+        let limits = WAFLimits(maxStringLength: 4)
+        let text = Array("abcé".utf8)  // é is 2 bytes: bytes 3..4
+        let length = text.withUnsafeBytes { limits.inspectedLength(of: $0) }
+        #expect(length == 3)
+        let short = Array("ab".utf8)
+        #expect(short.withUnsafeBytes { limits.inspectedLength(of: $0) } == 2)
+    }
+}
