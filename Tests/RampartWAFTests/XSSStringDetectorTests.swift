@@ -84,7 +84,7 @@ import Testing
         let handler = try #require(XSSStringDetector.detect("\" onmouseover=\"alert(1)"))
         #expect(handler.construct == .eventHandler("onmouseover"))
         #expect(handler.context == .doubleQuotedAttribute)
-        #expect(handler.reason == "inside a double-quoted attribute value, the value closes it and adds a onmouseover= event handler")
+        #expect(handler.reason == "inside a double-quoted attribute value, the value closes it and adds an onmouseover= event handler")
 
         let url = try #require(XSSStringDetector.detect("<a href=\"&#106;avascript:alert(1)\">x</a>"))
         #expect(url.construct == .scriptURL(attribute: "href", scheme: "javascript:"))

@@ -130,13 +130,16 @@ public enum XSSStringDetector {
     }
 
     private static func verdict(_ finding: HTMLScanner.Finding, context: XSSContext) -> XSSVerdict {
+        let description = finding.construct.description
+        let article = description.first.map { "aeiouAEIOU".contains($0) } == true ? "an" : "a"
+        let construct = "\(article) \(description)"
         let reason: String
         switch context {
-        case .text: reason = "as HTML text, the value adds a \(finding.construct)"
+        case .text: reason = "as HTML text, the value adds \(construct)"
         case .doubleQuotedAttribute, .singleQuotedAttribute, .unquotedAttribute:
-            reason = "inside a \(context.rawValue) value, the value closes it and adds a \(finding.construct)"
-        case .urlAttribute: reason = "as a URL attribute value, the value is a \(finding.construct)"
-        case .javaScriptString: reason = "inside a JavaScript string, the value closes it and adds a \(finding.construct)"
+            reason = "inside a \(context.rawValue) value, the value closes it and adds \(construct)"
+        case .urlAttribute: reason = "as a URL attribute value, the value is \(construct)"
+        case .javaScriptString: reason = "inside a JavaScript string, the value closes it and adds \(construct)"
         }
         return XSSVerdict(construct: finding.construct, context: context, location: finding.location, reason: reason)
     }
