@@ -340,9 +340,10 @@ struct SQLShapeParser {
         case .number, .string, .variable, .function, .open:
             return true
         case .keyword:
-            return first.keyword?.category == .literal
+            return first.keyword?.category == .literal || first.keyword?.name == "CASE"
         case .operator:
-            return bytes[first.token.start] == UInt8(ascii: "*")
+            let byte = bytes[first.token.start]
+            return byte == UInt8(ascii: "*") || (byte == UInt8(ascii: "-") && kind(at: index &+ 1) == .number)
         case .name:
             guard let following = peek(index &+ 1) else { return true }
             switch following.kind {
