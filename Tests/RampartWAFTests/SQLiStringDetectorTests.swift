@@ -58,7 +58,7 @@ import Testing
         "(555) 010-0199", "5 -- great product", "103 limit 103 coffee", "account (select account)",
         "re: not user (535)", "union select ls from profile drop invoice", "'single' <a href=\"#section\">",
         "115' exists 115", "order by 5pm -- thanks", "Table for two", "Limit 5 per customer", "1) first option",
-        "1) or two", "JavaScript: the good parts", "or 5 -- maybe", "or true", "and 5", "2 or 3 -- your pick", "1+1=2", "x = y", "a <= b", "e = mc^2", "'quoted' text", "he said 'no' -- twice",
+        "1) or two", "JavaScript: the good parts", "Joe limit 5 -- thanks", "or 5 -- maybe", "or true", "and 5", "2 or 3 -- your pick", "1+1=2", "x = y", "a <= b", "e = mc^2", "'quoted' text", "he said 'no' -- twice",
     ]
 
     @Test(arguments: attacks)

@@ -43,7 +43,7 @@ struct SQLShapeParser {
         let numericStart = !quoted && (kind(at: 0) == .number || (kind(at: 0) == .operator && kind(at: 1) == .number))
         var index = 0
         var leftIsLiteral = true
-        /// Unquoted and starting with an operator word: appended after an operand the application wrote.
+        // Unquoted and starting with an operator word: appended after an operand the application wrote.
         var appended = false
         if quoted {
             index = 1  // the literal the value closed
@@ -144,7 +144,9 @@ struct SQLShapeParser {
             if clause == "ORDER" || clause == "GROUP" { clause += " BY" }
             let numeric = kind(at: isWord(at: index &+ 1, "BY") ? index &+ 2 : index &+ 1) == .number
             if onlyComments(from: clauseEnd) {
-                if hasComment(from: clauseEnd) { return "adds \(clause) and comments out the rest of the statement" }
+                if quoted ? hasComment(from: clauseEnd) : hasTerseComment(from: clauseEnd) {
+                    return "adds \(clause) and comments out the rest of the statement"
+                }
                 if quoted || numericStart, numeric { return "adds \(clause)" }
                 return nil
             }
