@@ -24,7 +24,7 @@ import Testing
         "sleep(1000)", "pg_sleep(10)", "(SELECT 1)", "1 AND SLEEP(5)", "1 WAITFOR DELAY '0:0:5'", "1 OR 2>1",
         "name; DROP TABLE logs", "1 UNION SELECT password FROM users", "1;SELECT * FROM users", "0 OR 1=1#",
         "1 AND ASCII(SUBSTR(user(),1,1))>1", "1 XOR 1=1", "1 || 1=1", "1 AND 1=1 ORDER BY 1--",
-        "'; SELECT CASE WHEN (1=1) THEN pg_sleep(5) ELSE pg_sleep(0) END--", "1 UNION SELECT -1--", " OR true--", " OR x=x--", " OR 1;--", "' /*!50000UNION*/ SELECT 1--", "1 /*!OR*/ 1=1", "admin\")--", "admin'))#", "1 AND (SELECT * FROM (SELECT(SLEEP(5)))a)", "'||pg_sleep(5)--", "or 1=1",
+        "0 OR 1%00", "'; SELECT CASE WHEN (1=1) THEN pg_sleep(5) ELSE pg_sleep(0) END--", "1 UNION SELECT -1--", " OR true--", " OR x=x--", " OR 1;--", "' /*!50000UNION*/ SELECT 1--", "1 /*!OR*/ 1=1", "admin\")--", "admin'))#", "1 AND (SELECT * FROM (SELECT(SLEEP(5)))a)", "'||pg_sleep(5)--", "or 1=1",
         "'; exec master..xp_cmdshell 'ping'--", "1' union select @@version--", "'=''or'", "%' AND 1=1 AND '%'='",
         " AND SLEEP(5)", " UNION SELECT 1", " ORDER BY 1--", "' OR 1--", "' OR true#", "' OR @@version--",
         "\" OR x=x--", "' OR 'a'='a AND '1'='1", "-1 OR 1--", "-1 OR 1=1%00", "1)+1", "')-1", "1) OR x=x",

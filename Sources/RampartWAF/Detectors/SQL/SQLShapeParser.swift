@@ -430,6 +430,8 @@ struct SQLShapeParser {
         while index < shapes.count {
             let token = shapes[index].token
             if shapes[index].kind == .comment {
+                // A trailing `%00` (see `SQLiStringDetector`) is a terminator.
+                if bytes[token.start] == UInt8(ascii: "%") { return true }
                 var offset = token.start
                 while offset < token.end, !SQLBytes.isLetter(bytes[offset]), !SQLBytes.isDigit(bytes[offset]) {
                     offset &+= 1
