@@ -6,6 +6,9 @@ struct RampartCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rampart",
         abstract: "Rampart: runtime application self-protection for server-side Swift.",
-        subcommands: [WafCommand.self, RulesCommand.self, DetectCommand.self, RaspCommand.self]
+        subcommands: [
+            WafCommand.self, RulesCommand.self, DetectCommand.self, RaspCommand.self, RegexCommand.self,
+            PlatformCommand.self,
+        ]
     )
 }

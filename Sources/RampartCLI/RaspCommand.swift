@@ -2,12 +2,18 @@ import ArgumentParser
 import Foundation
 import RampartWAF
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `rampart rasp ...`: the RASP exploit detectors run on recorded operations.
 struct RaspCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rasp",
         abstract: "Run the RASP exploit detectors (sqli, shi, cmdi, lfi, ssrf) on recorded operations.",
-        subcommands: [Eval.self]
+        subcommands: [Eval.self, Bench.self]
     )
 
     /// `rampart rasp eval --cases FILE`: one verdict per case (JSON lines on stdout), a score and per-call timings
@@ -86,6 +92,158 @@ struct RaspCommand: ParsableCommand {
             }
             return String(decoding: data, as: UTF8.self)
         }
+    }
+}
+
+extension RaspCommand {
+    /// `rampart rasp bench`: per-call cost of each detector on a ~1 KB operation with 20 request parameters (five
+    /// of which occur in the operation, confined to their place), next to a baseline measured in the same run:
+    /// the 20 substring searches any such detector has to do, with the standard library.
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time the RASP detectors on 1 KB operations with 20 parameters, against a substring-search baseline.")
+
+        @Option(name: .long, help: "Timed calls per detector.")
+        var iterations: Int = 20_000
+
+        @Option(name: .long, help: "Run only the workloads whose name contains this text.")
+        var only: String?
+
+        @Flag(name: .long, inversion: .prefixedNo, help: "Also time the baseline (off: for instruction counting with perf stat).")
+        var baseline = true
+
+        func run() throws {
+            let workloads = RaspWorkload.all()
+            print("detector        bytes  params   p50 µs   p99 µs  cpu µs  baseline p50 µs  cpu µs  ratio p50  ratio cpu")
+            for workload in workloads where only.map({ workload.name.contains($0) }) ?? true {
+                // The workload must be benign: a finding would mean the timing measures the wrong path.
+                if let finding = workload.run() {
+                    throw ValidationError("\(workload.name) workload unexpectedly flagged: \(finding.reason)")
+                }
+                let detector = measure(iterations) { workload.run() != nil }
+                let baseline = self.baseline ? measure(iterations) { workload.baseline() } : (p50: 0, p99: 0, cpu: 0)
+                let line = String(
+                    format: "%@ %6d %7d %8.2f %8.2f %7.2f %16.2f %7.2f %10.2f %10.2f",
+                    workload.name.padding(toLength: 14, withPad: " ", startingAt: 0),
+                    workload.operationBytes, workload.parameters.count, detector.p50, detector.p99, detector.cpu,
+                    baseline.p50, baseline.cpu, detector.p50 / max(baseline.p50, 0.001), detector.cpu / max(baseline.cpu, 0.001))
+                print(line)
+            }
+            print("baseline: 20 naive byte-by-byte substring searches over the same operation; cpu: thread CPU time per call")
+        }
+
+        /// CPU time of this thread in microseconds: unlike wall time, it excludes time other processes ran.
+        static func threadCPUMicroseconds() -> Double {
+            var time = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+            return Double(time.tv_sec) * 1e6 + Double(time.tv_nsec) / 1e3
+        }
+
+        func measure(_ iterations: Int, _ body: () -> Bool) -> (p50: Double, p99: Double, cpu: Double) {
+            let cpuStart = Self.threadCPUMicroseconds()
+            let clock = ContinuousClock()
+            var samples: [Double] = []
+            samples.reserveCapacity(iterations)
+            var sink = 0
+            for _ in 0..<max(iterations, 1) {
+                let start = clock.now
+                if body() { sink &+= 1 }
+                let (seconds, attoseconds) = (clock.now - start).components
+                samples.append(Double(seconds) * 1e6 + Double(attoseconds) / 1e12)
+            }
+            blackHole(sink)
+            let cpu = (Self.threadCPUMicroseconds() - cpuStart) / Double(samples.count)
+            samples.sort()
+            return (samples[samples.count / 2], samples[min(samples.count - 1, samples.count * 99 / 100)], cpu)
+        }
+    }
+}
+
+/// The baseline of `rampart rasp bench`: how many of `needles` occur in `haystack`, by plain byte-by-byte search
+/// (the least work a detector that looks for every parameter in the operation can do without an index).
+func naiveOccurrenceCount(_ needles: [String], in haystack: String) -> Int {
+    var found = 0
+    var haystack = haystack
+    haystack.withUTF8 { text in
+        for var needle in needles {
+            needle.withUTF8 { pattern in
+                guard let first = pattern.first, pattern.count <= text.count else { return }
+                var i = 0
+                while i <= text.count - pattern.count {
+                    if text[i] == first {
+                        var j = 1
+                        while j < pattern.count && text[i + j] == pattern[j] { j += 1 }
+                        if j == pattern.count { found += 1; return }
+                    }
+                    i += 1
+                }
+            }
+        }
+    }
+    return found
+}
+
+/// A benign ~1 KB operation and 20 parameters for `rampart rasp bench`.
+struct RaspWorkload {
+    var name: String
+    var operationBytes: Int
+    var parameters: [UserParameter]
+    var run: () -> InjectionFinding?
+    var baseline: () -> Bool
+
+    static func parameters(occurring: [String]) -> [UserParameter] {
+        var values = occurring
+        var index = 0
+        while values.count < 20 {
+            values.append(["en", "desc", "created_at", "1024", "jane.doe@example.org", "true", "page-\(index)", "Zürich"][index % 8])
+            index += 1
+        }
+        return values.enumerated().map { UserParameter(value: $1, address: "server.request.query", keyPath: [.key("p\($0)")]) }
+    }
+
+    static func make(_ name: String, operation: String, occurring: [String], run: @escaping (String, [UserParameter]) -> InjectionFinding?) -> RaspWorkload {
+        let parameters = parameters(occurring: occurring)
+        let values = parameters.map(\.value)
+        return RaspWorkload(
+            name: name, operationBytes: operation.utf8.count, parameters: parameters,
+            run: { run(operation, parameters) },
+            baseline: { naiveOccurrenceCount(values, in: operation) < 0 })
+    }
+
+    static func all() -> [RaspWorkload] {
+        let occurring = ["report 2024.pdf", "O'Brien; notes", "$(not-run)", "8.8.8.8", "--verbose"]
+        var script = "set -e; cd /srv/app && convert 'report 2024.pdf' -resize 50% /tmp/out.png"
+        script += " && echo \"O'Brien; notes\" | tee -a /var/log/app.log && printf '%s' '$(not-run)' > /dev/null"
+        script += " && ping -c 1 8.8.8.8 --verbose"
+        while script.utf8.count < 1000 { script += " && echo step-\(script.utf8.count) >> /tmp/trace.log" }
+
+        var path = "/srv/app/storage/tenants/acme/uploads"
+        while path.utf8.count < 1000 { path += "/folder-\(path.utf8.count)" }
+        let pathParameters = ["folder-38", "report 2024.pdf", "uploads/folder-38", "a..b", "acme"]
+        path += "/report 2024.pdf"
+
+        var url = "https://api.partner.example:8443/v1/tenants/acme/search?q=report%202024&sort=desc"
+        while url.utf8.count < 1000 { url += "&f\(url.utf8.count)=value-\(url.utf8.count)" }
+        let urlParameters = ["acme", "desc", "report%202024", "v1", "value-100"]
+
+        let argv = ["/usr/bin/convert"] + script.split(separator: " ").map(String.init)
+        return [
+            make("shi_detector", operation: script, occurring: occurring) {
+                ShellInjectionDetector.detect(commandLine: $0, parameters: $1)
+            },
+            make("cmdi sh -c", operation: script, occurring: occurring) {
+                CommandInjectionDetector.detect(arguments: ["/bin/sh", "-c", $0], parameters: $1)
+            },
+            make("cmdi argv", operation: script, occurring: occurring) { _, parameters in
+                CommandInjectionDetector.detect(arguments: argv, parameters: parameters)
+            },
+            make("lfi_detector", operation: path, occurring: pathParameters) {
+                PathTraversalDetector.detect(path: $0, parameters: $1)
+            },
+            make("ssrf_detector", operation: url, occurring: urlParameters) {
+                SSRFDetector.detect(url: $0, parameters: $1)
+            },
+        ]
     }
 }
 

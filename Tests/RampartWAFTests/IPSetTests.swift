@@ -117,6 +117,8 @@ import Testing
         #expect(set.contains("172.31.255.255"))
         #expect(!set.contains("not an ip"))
         #expect(!set.contains("fe80::1%eth0"))
+        #expect(Array("10.9.8.7".utf8).withUnsafeBytes { set.contains(utf8: $0) })
+        #expect(!Array("10.9.8.7x".utf8).withUnsafeBytes { set.contains(utf8: $0) })
     }
 
     @Test func mergesOverlappingRanges() throws {

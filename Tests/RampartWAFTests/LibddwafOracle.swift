@@ -27,14 +27,19 @@ enum LibddwafOracle {
         return process.terminationStatus
     }
 
-    /// Runs `scripts/<script>` with `--out <temporary file>` plus `arguments` and returns the output's lines.
-    static func lines(script: String, arguments: [String] = []) throws -> [Substring] {
+    /// Runs `scripts/<script>` with `--out <temporary file>` plus `arguments` and returns what it wrote.
+    static func data(script: String, arguments: [String] = []) throws -> Data {
         let output = FileManager.default.temporaryDirectory
             .appendingPathComponent("rampart-\(script)-\(ProcessInfo.processInfo.processIdentifier).tsv")
         defer { try? FileManager.default.removeItem(at: output) }
         let status = try run(["python3", "scripts/\(script)", "--out", output.path] + arguments)
         try #require(status == 0, "\(script) failed with status \(status) (3 = ddtrace missing)")
-        return try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
+        return try Data(contentsOf: output)
+    }
+
+    /// The output's lines, for the small oracles.
+    static func lines(script: String, arguments: [String] = []) throws -> [Substring] {
+        String(decoding: try data(script: script, arguments: arguments), as: UTF8.self).split(separator: "\n")
     }
 
     static func bytes(hex: Substring) -> [UInt8] {

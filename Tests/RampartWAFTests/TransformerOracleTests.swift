@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RampartWAF
 
@@ -10,38 +11,51 @@ import Testing
         if LibddwafOracle.isCI { #expect(LibddwafOracle.corpus != nil, "../shared/corpus/requests-dev.jsonl is missing") }
         var arguments: [String] = []
         if let corpus = LibddwafOracle.corpus { arguments += ["--corpus", corpus.path] }
-        let lines = try LibddwafOracle.lines(script: "transformer-oracle.py", arguments: arguments)
+        let file = try LibddwafOracle.data(script: "transformer-oracle.py", arguments: arguments)
 
         var chains: [Int: (names: String, transformers: [Transformer])] = [:]
         var cases = 0
         var nameChecks = 0
         var mismatches: [String: [String]] = [:]
-        for line in lines {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count >= 3, fields[0] != "case" || fields.count == 4 else {
-                Issue.record("malformed oracle line: \(line.prefix(80))")
-                continue
-            }
-            switch fields[0] {
-            case "name":
-                let name = String(fields[1]), accepted = fields[2] == "accepted"
-                #expect((Transformer(ddwafName: name) != nil) == accepted, "libddwaf: \(name) \(fields[2])")
-                nameChecks += 1
-            case "chain":
-                let names = fields[2].split(separator: ",").map(String.init)
-                let chain = try names.map { try #require(Transformer(ddwafName: $0), "unknown transformer \($0)") }
-                chains[Int(fields[1]) ?? -1] = (names.joined(separator: "+"), chain)
-            case "case":
-                let chain = try #require(chains[Int(fields[1]) ?? -1], "case before its chain: \(line)")
-                let input = LibddwafOracle.bytes(hex: fields[2]), expected = LibddwafOracle.bytes(hex: fields[3])
-                let actual = Transformer.apply(chain.transformers, to: input) ?? input
-                cases += 1
-                if actual != expected {
-                    mismatches[chain.names, default: []].append(
-                        "in=\(fields[2]) libddwaf=\(fields[3]) rampart=\(actual.hexString)")
+        // Half a million lines: scanned as bytes, not split into Strings (debug builds are slow).
+        try file.withUnsafeBytes { (all: UnsafeRawBufferPointer) in
+            let bytes = all.bindMemory(to: UInt8.self)
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                defer { lineStart = lineEnd + 1 }
+                let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+                let fields = line.split(separator: 0x09, omittingEmptySubsequences: false)
+                func text(_ index: Int) -> String { String(decoding: fields[index], as: UTF8.self) }
+                guard fields.count >= 3 else {
+                    Issue.record("malformed oracle line: \(String(decoding: line.prefix(80), as: UTF8.self))")
+                    continue
                 }
-            default:
-                Issue.record("unexpected oracle line: \(line.prefix(80))")
+                switch text(0) {
+                case "name":
+                    let name = text(1), accepted = text(2) == "accepted"
+                    #expect((Transformer(ddwafName: name) != nil) == accepted, "libddwaf: \(name) \(text(2))")
+                    nameChecks += 1
+                case "chain":
+                    let names = text(2).split(separator: ",").map(String.init)
+                    let chain = try names.map { try #require(Transformer(ddwafName: $0), "unknown transformer \($0)") }
+                    chains[Int(text(1)) ?? -1] = (names.joined(separator: "+"), chain)
+                case "case":
+                    guard fields.count == 4, let chain = chains[Int(text(1)) ?? -1] else {
+                        Issue.record("malformed case line or case before its chain")
+                        continue
+                    }
+                    let input = Self.bytes(hex: fields[2])
+                    let actual = Transformer.apply(chain.transformers, to: input) ?? input
+                    cases += 1
+                    if !Self.equals(actual, hex: fields[3]) {
+                        mismatches[chain.names, default: []].append(
+                            "in=\(text(2)) libddwaf=\(text(3)) rampart=\(actual.hexString)")
+                    }
+                default:
+                    Issue.record("unexpected oracle line: \(String(decoding: line.prefix(80), as: UTF8.self))")
+                }
             }
         }
         #expect(cases > 5000)
@@ -50,5 +64,27 @@ import Testing
             let shown = Array(examples.prefix(5)).joined(separator: "\n")
             Issue.record("\(chain): \(examples.count) mismatches, e.g.\n\(shown)")
         }
+    }
+
+    @inline(__always) static func nibble(_ c: UInt8) -> UInt8 { c <= 0x39 ? c &- 0x30 : (c | 0x20) &- 0x61 &+ 10 }
+
+    static func bytes(hex: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: hex.count / 2)
+        var index = hex.startIndex
+        for position in out.indices {
+            out[position] = nibble(hex[index]) << 4 | nibble(hex[index + 1])
+            index += 2
+        }
+        return out
+    }
+
+    static func equals(_ value: [UInt8], hex: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard hex.count == value.count * 2 else { return false }
+        var index = hex.startIndex
+        for byte in value {
+            if nibble(hex[index]) << 4 | nibble(hex[index + 1]) != byte { return false }
+            index += 2
+        }
+        return true
     }
 }

@@ -113,7 +113,7 @@ import Testing
         #expect(run(.jsDecode, #"\uD83D\u0041"#) == "A")  // unpaired high surrogate before another escape drops
         #expect(run(.jsDecode, #"\uDE00"#.utf8.map { $0 }) == [0xED, 0xB8, 0x80])  // lone low surrogate encoded as is
         #expect(run(.jsDecode, #"\n\t\r\b\f\v\a\0\\\'\""#) == "\n\t\r\u{8}\u{C}\u{B}\u{7}0\\'\"")
-        #expect(run(.jsDecode, #"a\"#) == #"a\"#)
+        #expect(run(.jsDecode, #"a\"#) == nil)  // a trailing backslash stays: nothing changed
         #expect(run(.jsDecode, "no escapes") == nil)
     }
 
@@ -186,5 +186,27 @@ import Testing
             == Array("<script\u{0}>".utf8))
         #expect(Transformer.apply([.lowercase, .removeNulls], to: Array("abc".utf8)) == nil)
         #expect(Transformer.apply([], to: Array("abc".utf8)) == nil)
+    }
+}
+
+/// Arbitrary bytes through every transformer and some chains: no trap (debug builds check every buffer access),
+/// and "unchanged" is only ever reported as nil.
+@Suite struct TransformerRobustnessTests {
+    @Test func randomBytesNeverTrapAndNilMeansUnchanged() {
+        var generator = SplitMix64(seed: 0xB17E5)
+        let interesting = Array("%&#;xXuU\\/.?=+-_*<!>'\"^,() \t\n0aAfF9".utf8) + [0, 0x80, 0xC3, 0xA9, 0xE2, 0xF0, 0xFF]
+        for round in 0..<20_000 {
+            let length = Int(generator.next() % 48)
+            let input: [UInt8] = (0..<length).map { _ in
+                round % 3 == 0 ? UInt8(truncatingIfNeeded: generator.next())
+                    : interesting[Int(generator.next() % UInt64(interesting.count))]
+            }
+            for transformer in Transformer.allCases {
+                if let output = transformer.apply(to: input) {
+                    #expect(output != input, "\(transformer) returned its input unchanged instead of nil")
+                }
+            }
+            _ = Transformer.apply([.urlDecodeUni, .htmlEntityDecode, .jsDecode, .cssDecode, .unicodeNormalize], to: input)
+        }
     }
 }

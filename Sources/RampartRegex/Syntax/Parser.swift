@@ -516,21 +516,24 @@ struct PatternParser {
     static func concatenation(of items: [Node]) -> Node {
         var parts: [HIR] = []
         var product = 1
+        // The literal run being built, appended in place so long literal patterns stay linear.
+        var pendingLiteral: [Unicode.Scalar] = []
         for item in items {
             product = Swift.max(product, item.repeatProduct)
             switch item.hir {
             case .empty:
                 continue
             case .literal(let scalars):
-                if case .literal(let previous)? = parts.last {
-                    parts[parts.count - 1] = .literal(previous + scalars)
-                } else {
-                    parts.append(item.hir)
-                }
+                pendingLiteral.append(contentsOf: scalars)
             default:
+                if !pendingLiteral.isEmpty {
+                    parts.append(.literal(pendingLiteral))
+                    pendingLiteral.removeAll()
+                }
                 parts.append(item.hir)
             }
         }
+        if !pendingLiteral.isEmpty { parts.append(.literal(pendingLiteral)) }
         let hir: HIR = switch parts.count {
         case 0: .empty
         case 1: parts[0]

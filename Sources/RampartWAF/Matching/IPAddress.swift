@@ -29,6 +29,13 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
         self.init(String(text))
     }
 
+    /// Parses UTF-8 text in place (no String needed on the request path).
+    public init?(utf8 text: UnsafeRawBufferPointer) {
+        let bytes = UnsafeBufferPointer(start: text.baseAddress?.assumingMemoryBound(to: UInt8.self), count: text.count)
+        guard let address = Self.parse(bytes) else { return nil }
+        self = address
+    }
+
     /// True for IPv4 addresses (IPv4-mapped IPv6 included).
     public var isIPv4: Bool { high == 0 && low >> 32 == 0xFFFF }
 
@@ -65,6 +72,7 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
     // MARK: Parsing
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> IPAddress? {
+        guard bytes.count <= 45 else { return nil }  // longest form: ffff:...:ffff:255.255.255.255
         if let v4 = parseIPv4(bytes) { return IPAddress(ipv4: v4) }
         return parseIPv6(bytes)
     }

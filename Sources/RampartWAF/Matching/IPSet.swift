@@ -155,6 +155,12 @@ public struct IPSet: Sendable {
         return contains(address)
     }
 
+    /// False for bytes that are not an address's text.
+    public func contains(utf8 text: UnsafeRawBufferPointer) -> Bool {
+        guard let address = IPAddress(utf8: text) else { return false }
+        return contains(address)
+    }
+
     private static func isSuccessor(_ next: IPAddress, of previous: IPAddress) -> Bool {
         let (low, carry) = previous.low.addingReportingOverflow(1)
         return next.low == low && next.high == previous.high &+ (carry ? 1 : 0)

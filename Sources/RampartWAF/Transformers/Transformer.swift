@@ -95,7 +95,13 @@ public enum Transformer: String, Sendable, CaseIterable {
 
     /// The transformed value, or nil when unchanged.
     public func apply(to input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard !input.isEmpty else { return nil }
+        guard !input.isEmpty, let output = rewrite(input) else { return nil }
+        // Some rewrites can give back the same bytes (a lone trailing `\` for jsDecode, ...): report those as nil too.
+        if output.count == input.count, output.withUnsafeBufferPointer({ $0.elementsEqual(input) }) { return nil }
+        return output
+    }
+
+    private func rewrite(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         switch self {
         case .lowercase: return Lowercase.apply(input)
         case .removeNulls: return RemoveNulls.apply(input)

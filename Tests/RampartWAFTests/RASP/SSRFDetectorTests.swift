@@ -180,6 +180,15 @@ struct URLCase: CustomTestStringConvertible, Sendable {
         #expect(HostClassifier.parseIPv6(Array(text.utf8)) == expected)
     }
 
+    @Test(arguments: [
+        ([0, 0, 0, 0, 0, 0, 0, 1] as [UInt16], "[::1]"), ([0, 0, 0, 0, 0, 0, 0, 0], "[::]"),
+        ([0xFD00, 0xEC2, 0, 0, 0, 0, 0, 0x254], "[fd00:ec2::254]"), ([1, 0, 2, 0, 0, 3, 0, 0], "[1:0:2::3:0:0]"),
+        ([1, 2, 3, 4, 5, 6, 7, 8], "[1:2:3:4:5:6:7:8]"), ([1, 0, 2, 3, 4, 5, 6, 7], "[1:0:2:3:4:5:6:7]"),
+    ])
+    func ipv6Text(_ pieces: [UInt16], _ expected: String) {
+        #expect(HostClassifier.formatIPv6(pieces) == expected)
+    }
+
     @Test(arguments: ["1:2:3:4:5:6:7:8:9", ":1", "1:::2", "1::2::3", "12345::", "::1.2.3", "g::", "1:2:3:4:5:6:7", ""])
     func notIPv6(_ text: String) {
         #expect(HostClassifier.parseIPv6(Array(text.utf8)) == nil)

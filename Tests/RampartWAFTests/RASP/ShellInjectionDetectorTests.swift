@@ -70,8 +70,6 @@ struct ShellCase: CustomTestStringConvertible, Sendable {
         ShellCase("if true; then id; fi", "then id"),
         ShellCase("echo `echo \\`id\\``", "`echo \\`id\\``"),
         ShellCase("wget http://example.com/$(id)", "http://example.com/$(id)"),
-        ShellCase("echo $0", "$0"),
-        ShellCase("echo $?", "$?"),
         ShellCase("echo ${#x}", "${#x}"),
         ShellCase("echo x\n\nid", "x\n\nid"),
     ]
@@ -121,6 +119,10 @@ struct ShellCase: CustomTestStringConvertible, Sendable {
         ShellCase("ls file?.txt", "file?.txt"),
         ShellCase("tar czf backup.tgz docs", "backup.tgz"),
         ShellCase("echo price: 5$", "5$"),
+        ShellCase("echo \"Total: $5\"", "Total: $5"),
+        ShellCase("echo $0", "$0"),
+        ShellCase("echo $?x", "$?x"),
+        ShellCase("echo 'a' $$", "$$"),
         ShellCase("echo 100%", "100%"),
         ShellCase("echo a=b", "a=b"),
         ShellCase("curl 'https://example.com/?a=1&b=2'", "https://example.com/?a=1&b=2"),
@@ -163,6 +165,36 @@ struct ShellCase: CustomTestStringConvertible, Sendable {
         #expect(words.reason.contains("2 shell words"))
         let program = try #require(ShellInjectionDetector.detect(commandLine: "whoami", parameters: RaspTestSupport.query("whoami")))
         #expect(program.reason.contains("program name"))
+    }
+
+    @Test(arguments: [
+        ("sh -c \"ping -c 1 x; id\"", "x; id"),
+        ("bash -c 'ping x && id'", "x && id"),
+        ("/bin/sh -ec 'ping x|sh'", "x|sh"),
+        ("sudo sh -c \"ping x|sh\"", "x|sh"),
+        ("env -i sh -c 'ls a b'", "a b"),
+        ("bash --norc -c 'ping a b'", "a b"),
+        ("sh -c 'echo x; id' name", "x; id"),
+        ("sh -c \"sh -c 'ping x; id'\"", "x; id"),
+        ("cd /tmp && sh -c 'tar xf x.tar; id'", "x.tar; id"),
+        ("sh -c \"echo \\\"$(id)\\\"\"", "$(id)"),
+    ])
+    func nestedShellScripts(_ command: String, _ parameter: String) throws {
+        let finding = try #require(ShellInjectionDetector.detect(commandLine: command, parameters: RaspTestSupport.query(parameter)))
+        #expect(finding.reason.contains("nested `sh -c`") || finding.reason.contains("substitution"))
+    }
+
+    @Test(arguments: [
+        ("sh -c 'ping \"x; id\"'", "x; id"),
+        ("echo \"sh -c x; id\"", "x; id"),
+        ("sh script.sh 'x; id'", "x; id"),
+        ("sh -c 'ping \"$1\"' sh 'x; id'", "x; id"),
+        ("python3 -c 'print(1); x = 2'", "print(1); x = 2"),
+        ("sh -c 'ping -c 1 8.8.8.8'", "8.8.8.8"),
+    ])
+    func nestedShellScriptsBenign(_ command: String, _ parameter: String) {
+        let finding = ShellInjectionDetector.detect(commandLine: command, parameters: RaspTestSupport.query(parameter))
+        #expect(finding == nil, "\(finding?.reason ?? "")")
     }
 
     @Test func parameterNotInCommandIsIgnored() {

@@ -18,26 +18,23 @@ public enum PathTraversalDetector {
     public static func detect(path: String, parameters: [UserParameter]) -> InjectionFinding? {
         guard !parameters.isEmpty else { return nil }
         return path.withUTF8Bytes { pathBytes -> InjectionFinding? in
-            for parameter in parameters {
-                let hit: (Range<Int>, String)? = parameter.value.withUTF8Bytes { value in
-                    guard value.count >= minimumParameterLength, value.count <= pathBytes.count else { return nil }
-                    var facts = ParameterFacts(value)
-                    var result: (Range<Int>, String)?
-                    ByteSearch.forEachOccurrence(of: value, in: pathBytes) { range in
-                        if let reason = judge(range, in: pathBytes, value: value, facts: &facts) {
-                            result = (range, reason)
-                            return false
-                        }
-                        return true
-                    }
-                    return result
+            var hit: (index: Int, range: Range<Int>, reason: String)?
+            var cachedFacts: (index: Int, facts: ParameterFacts)?
+            ParameterOccurrences.forEach(in: pathBytes, parameters: parameters, minimumLength: minimumParameterLength) {
+                index, value, range in
+                var facts = cachedFacts?.index == index ? cachedFacts?.facts ?? ParameterFacts(value) : ParameterFacts(value)
+                let reason = judge(range, in: pathBytes, value: value, facts: &facts)
+                cachedFacts = (index, facts)
+                if let reason {
+                    hit = (index, range, reason)
+                    return false
                 }
-                if let (range, reason) = hit {
-                    return InjectionFinding(
-                        detector: "lfi_detector", parameter: parameter, operation: path, location: range, reason: reason)
-                }
+                return true
             }
-            return nil
+            guard let hit else { return nil }
+            return InjectionFinding(
+                detector: "lfi_detector", parameter: parameters[hit.index], operation: path, location: hit.range,
+                reason: hit.reason)
         }
     }
 

@@ -13,7 +13,7 @@ enum HostClassifier {
         guard !host.isEmpty else { return nil }
         if host.first == UInt8(ascii: "[") {
             guard host.last == UInt8(ascii: "]"), host.count >= 2 else { return nil }
-            var inner = Array(host[1..<(host.count - 1)])
+            var inner = Array(host[1..<(host.count &- 1)])
             if let zone = inner.firstIndex(of: UInt8(ascii: "%")) { inner.removeSubrange(zone...) }
             guard let pieces = parseIPv6(inner) else { return nil }
             return classifyIPv6(pieces)
@@ -212,9 +212,31 @@ enum HostClassifier {
         }
     }
 
+    /// RFC 5952 text: lowercase hex, the longest run of two or more zero pieces as `::`, in brackets.
+    static func formatIPv6(_ pieces: [UInt16]) -> String {
+        var bestStart = -1
+        var bestLength = 1
+        var runStart = -1
+        for index in 0...pieces.count {
+            if index < pieces.count && pieces[index] == 0 {
+                if runStart < 0 { runStart = index }
+            } else if runStart >= 0 {
+                if index &- runStart > bestLength {
+                    bestStart = runStart
+                    bestLength = index &- runStart
+                }
+                runStart = -1
+            }
+        }
+        guard bestStart >= 0 else { return "[" + pieces.map { String($0, radix: 16) }.joined(separator: ":") + "]" }
+        let head = pieces[..<bestStart].map { String($0, radix: 16) }.joined(separator: ":")
+        let tail = pieces[(bestStart &+ bestLength)...].map { String($0, radix: 16) }.joined(separator: ":")
+        return "[" + head + "::" + tail + "]"
+    }
+
     static func classifyIPv6(_ p: [UInt16]) -> Internal? {
         guard p.count == 8 else { return nil }
-        let text = "[" + p.map { String($0, radix: 16) }.joined(separator: ":") + "]"
+        let text = formatIPv6(p)
         let embeddedIPv4 = UInt32(p[6]) << 16 | UInt32(p[7])
         let firstFiveZero = p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == 0 && p[4] == 0
         if firstFiveZero && p[5] == 0 && p[6] == 0 && p[7] <= 1 {

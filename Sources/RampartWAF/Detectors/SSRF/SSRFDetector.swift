@@ -28,9 +28,10 @@ public enum SSRFDetector {
     public static func detect(url: String, parameters: [UserParameter], resolvedAddresses: [String]) -> InjectionFinding? {
         guard !parameters.isEmpty else { return nil }
         return url.withUTF8Bytes { bytes -> InjectionFinding? in
-            let layout = URLLayout(bytes)
+            // Parsed on the first occurrence of a parameter: most calls find none and parse nothing.
+            var parsedLayout: URLLayout?
             var hostVerdict: HostClassifier.Internal??
-            func internalHost() -> HostClassifier.Internal? {
+            func internalHost(_ layout: URLLayout) -> HostClassifier.Internal? {
                 if let cached = hostVerdict { return cached }
                 var verdict: HostClassifier.Internal?
                 if let host = layout.host {
@@ -48,26 +49,24 @@ public enum SSRFDetector {
                 hostVerdict = .some(verdict)
                 return verdict
             }
-            for parameter in parameters {
-                let hit: (Range<Int>, String)? = parameter.value.withUTF8Bytes { value in
-                    guard !value.isEmpty, value.count <= bytes.count else { return nil }
-                    var result: (Range<Int>, String)?
-                    var facts = ParameterFacts()
-                    ByteSearch.forEachOccurrence(of: value, in: bytes) { range in
-                        if let reason = judge(range, value: value, url: bytes, layout: layout, facts: &facts, internalHost: internalHost) {
-                            result = (range, reason)
-                            return false
-                        }
-                        return true
-                    }
-                    return result
+            var hit: (index: Int, range: Range<Int>, reason: String)?
+            var cachedFacts: (index: Int, facts: ParameterFacts)?
+            ParameterOccurrences.forEach(in: bytes, parameters: parameters, minimumLength: 1) { index, value, range in
+                var facts = cachedFacts?.index == index ? cachedFacts?.facts ?? ParameterFacts() : ParameterFacts()
+                let layout = parsedLayout ?? URLLayout(bytes)
+                parsedLayout = layout
+                let reason = judge(range, value: value, url: bytes, layout: layout, facts: &facts) { internalHost(layout) }
+                cachedFacts = (index, facts)
+                if let reason {
+                    hit = (index, range, reason)
+                    return false
                 }
-                if let (range, reason) = hit {
-                    return InjectionFinding(
-                        detector: "ssrf_detector", parameter: parameter, operation: url, location: range, reason: reason)
-                }
+                return true
             }
-            return nil
+            guard let hit else { return nil }
+            return InjectionFinding(
+                detector: "ssrf_detector", parameter: parameters[hit.index], operation: url, location: hit.range,
+                reason: hit.reason)
         }
     }
 

@@ -35,33 +35,49 @@ enum ShellScriptCheck {
         var reason: String
     }
 
+    /// How many `sh -c '...'` levels inside a command line are followed.
+    static let maxScriptNesting = 3
+
     static func firstInjection(
-        in script: UnsafeBufferPointer<UInt8>, dialect: ShellDialect, parameters: [UserParameter]
+        in script: UnsafeBufferPointer<UInt8>, dialect: ShellDialect, parameters: [UserParameter], nesting: Int = 0
     ) -> Hit? {
         var map: ShellSyntaxMap?
-        for (index, parameter) in parameters.enumerated() {
-            let hit: (Range<Int>, String)? = parameter.value.withUTF8Bytes { value in
-                guard value.count >= ShellInjectionDetector.minimumParameterLength, value.count <= script.count,
-                      value.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else {
-                    // Blanks alone only separate words the developer wrote.
-                    return nil
-                }
-                var result: (Range<Int>, String)?
-                var commandWordCache: CommandWordExtent?
-                ByteSearch.forEachOccurrence(of: value, in: script) { range in
-                    if map == nil { map = ShellSyntaxMap(script, dialect: dialect) }
-                    guard let syntax = map else { return false }
-                    if let reason = judge(range, in: syntax, script: script, cache: &commandWordCache) {
-                        result = (range, reason)
-                        return false
-                    }
-                    return true
-                }
-                return result
+        var commandWordCache: CommandWordExtent?
+        var hit: Hit?
+        ParameterOccurrences.forEach(
+            in: script, parameters: parameters, minimumLength: ShellInjectionDetector.minimumParameterLength
+        ) { index, value, range in
+            // Blanks alone only separate words the developer wrote.
+            guard value.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { return true }
+            if map == nil { map = ShellSyntaxMap(script, dialect: dialect) }
+            guard let syntax = map else { return false }
+            if let reason = judge(range, in: syntax, script: script, cache: &commandWordCache)
+                ?? judgeNestedScript(range, parameter: parameters[index], in: syntax, script: script, nesting: nesting) {
+                hit = Hit(parameterIndex: index, range: range, reason: reason)
+                return false
             }
-            if let (range, reason) = hit { return Hit(parameterIndex: index, range: range, reason: reason) }
+            return true
         }
-        return nil
+        return hit
+    }
+
+    /// A parameter confined to the script word of `sh -c '...'` is checked again inside that script.
+    static func judgeNestedScript(
+        _ occurrence: Range<Int>, parameter: UserParameter, in syntax: ShellSyntaxMap,
+        script: UnsafeBufferPointer<UInt8>, nesting: Int
+    ) -> String? {
+        guard !syntax.scriptWords.isEmpty, nesting < maxScriptNesting, occurrence.lowerBound < syntax.words.count else {
+            return nil
+        }
+        let word = syntax.words[occurrence.lowerBound]
+        guard let entry = syntax.scriptWords.first(where: { $0.word == word && $0.range.contains(occurrence.lowerBound) })
+        else { return nil }
+        let inner = ShellWordValue.literal(UnsafeBufferPointer(rebasing: script[entry.range]))
+        let hit = inner.withUnsafeBufferPointer { innerScript in
+            firstInjection(in: innerScript, dialect: .posix, parameters: [parameter], nesting: nesting &+ 1)
+        }
+        guard let hit else { return nil }
+        return "inside the script of a nested `sh -c`: \(hit.reason)"
     }
 
     struct CommandWordExtent {

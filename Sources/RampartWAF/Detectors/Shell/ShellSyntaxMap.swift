@@ -41,19 +41,34 @@ struct ShellSyntaxMap {
     private(set) var words: [UInt32]
     /// `structuralPrefix[i]` = number of structural bytes before index `i` (count + 1 entries).
     private(set) var structuralPrefix: [UInt32]
+    /// Words that are the script operand of a shell run with `-c` (`sh -c '...'`), as (word number, byte range):
+    /// their unquoted text is itself a command line.
+    private(set) var scriptWords: [(word: UInt32, range: Range<Int>)] = []
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, dialect: ShellDialect) {
-        var lexer = ShellLexer(bytes: bytes, dialect: dialect)
-        lexer.parseList(until: .end, depth: 0)
-        roles = lexer.roles
-        words = lexer.words
-        var prefix = [UInt32](repeating: 0, count: bytes.count &+ 1)
-        var running: UInt32 = 0
-        for i in 0..<lexer.roles.count {
-            if lexer.roles[i] >= ShellByteRole.commandSeparator.rawValue { running &+= 1 }
-            prefix[i &+ 1] = running
+        let n = bytes.count
+        var roles = [UInt8](repeating: ShellByteRole.blank.rawValue, count: n)
+        var words = [UInt32](repeating: 0, count: n)
+        var prefix = [UInt32](repeating: 0, count: n &+ 1)
+        var scriptWords: [(word: UInt32, range: Range<Int>)] = []
+        roles.withUnsafeMutableBufferPointer { roleBuffer in
+            words.withUnsafeMutableBufferPointer { wordBuffer in
+                var lexer = ShellLexer(bytes: bytes, dialect: dialect, roles: roleBuffer, words: wordBuffer)
+                lexer.parseList(until: .end, depth: 0)
+                scriptWords = lexer.scriptWords
+            }
+            prefix.withUnsafeMutableBufferPointer { prefixBuffer in
+                var running: UInt32 = 0
+                for i in 0..<n {
+                    if roleBuffer[i] >= ShellByteRole.commandSeparator.rawValue { running &+= 1 }
+                    prefixBuffer[i &+ 1] = running
+                }
+            }
         }
-        structuralPrefix = prefix
+        self.roles = roles
+        self.words = words
+        self.structuralPrefix = prefix
+        self.scriptWords = scriptWords
     }
 
     @inline(__always) func role(at index: Int) -> ShellByteRole {
@@ -84,21 +99,42 @@ private struct ShellLexer {
     let dialect: ShellDialect
     var end: Int
     var pos = 0
-    var roles: [UInt8]
-    var words: [UInt32]
+    /// Output, one entry per byte (owned by `ShellSyntaxMap`).
+    let roles: UnsafeMutableBufferPointer<UInt8>
+    let words: UnsafeMutableBufferPointer<UInt32>
     var wordCounter: UInt32 = 0
     var commandStart = true
     var expectRedirectTarget = false
     /// Set by `<<` / `<<-`: the next word is a here-document delimiter (value: strip leading tabs).
     var expectHeredocDelimiter: Bool?
     var pendingHeredocs: [PendingHeredoc] = []
+    /// Arguments of the current simple command, as far as `sh -c SCRIPT` recognition needs them.
+    var shellCommand = ShellCommandState.other
+    var scriptWords: [(word: UInt32, range: Range<Int>)] = []
 
-    init(bytes: UnsafeBufferPointer<UInt8>, dialect: ShellDialect) {
+    enum ShellCommandState {
+        /// Not a shell, or its script operand was already seen.
+        case other
+        /// A wrapper (`env`, `sudo`, `nohup`, ...): the next operand names the program.
+        case wrapper
+        /// A POSIX shell; `commandFlag` once an option containing `c` was seen.
+        case shell(commandFlag: Bool)
+    }
+
+    static let wrapperNames: [[UInt8]] =
+        ["env", "sudo", "doas", "nohup", "exec", "command", "busybox", "nice", "setsid", "stdbuf", "time", "xargs"]
+            .map { Array($0.utf8) }
+    static let shellNames: [[UInt8]] = ProgramInvocation.posixShells.map { Array($0.utf8) }
+
+    init(
+        bytes: UnsafeBufferPointer<UInt8>, dialect: ShellDialect, roles: UnsafeMutableBufferPointer<UInt8>,
+        words: UnsafeMutableBufferPointer<UInt32>
+    ) {
         self.bytes = bytes
         self.dialect = dialect
         self.end = bytes.count
-        self.roles = [UInt8](repeating: ShellByteRole.blank.rawValue, count: bytes.count)
-        self.words = [UInt32](repeating: 0, count: bytes.count)
+        self.roles = roles
+        self.words = words
     }
 
     // MARK: Marking
@@ -214,6 +250,65 @@ private struct ShellLexer {
     @inline(__always) mutating func startCommand() {
         commandStart = true
         expectRedirectTarget = false
+        shellCommand = .other
+    }
+
+    /// Follows `sh -c SCRIPT` (also behind wrappers) through the words of a simple command.
+    mutating func noteWord(_ range: Range<Int>, namesCommand: Bool) {
+        guard dialect == .posix else { return }
+        if namesCommand {
+            shellCommand = classifyProgram(range)
+            return
+        }
+        switch shellCommand {
+        case .other:
+            return
+        case .wrapper:
+            let first = bytes[range.lowerBound]
+            if first == UInt8(ascii: "-") || bytes[range].contains(UInt8(ascii: "=")) { return }
+            shellCommand = classifyProgram(range)
+        case .shell(let commandFlag):
+            let first = bytes[range.lowerBound]
+            if first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+                let isLong = range.count > 1 && bytes[range.lowerBound &+ 1] == UInt8(ascii: "-")
+                if !isLong && bytes[range].contains(UInt8(ascii: "c")) { shellCommand = .shell(commandFlag: true) }
+                return
+            }
+            if commandFlag { scriptWords.append((wordCounter, range)) }
+            shellCommand = .other
+        }
+    }
+
+    /// Whether a command word names a POSIX shell, a wrapper, or something else (quotes ignored).
+    func classifyProgram(_ range: Range<Int>) -> ShellCommandState {
+        var basenameStart = range.lowerBound
+        var quoted = false
+        for i in range {
+            let c = bytes[i]
+            if c == UInt8(ascii: "/") { basenameStart = i &+ 1 }
+            if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { quoted = true }
+        }
+        let basename = UnsafeBufferPointer(rebasing: bytes[basenameStart..<range.upperBound])
+        guard !basename.isEmpty, basename.count <= 16 else { return .other }
+        if quoted {
+            let name = basename.filter { $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+            return name.withUnsafeBufferPointer { classifyName($0) }
+        }
+        return classifyName(basename)
+    }
+
+    func classifyName(_ name: UnsafeBufferPointer<UInt8>) -> ShellCommandState {
+        @inline(__always) func equal(_ candidate: [UInt8]) -> Bool {
+            guard candidate.count == name.count else { return false }
+            for i in 0..<name.count where candidate[i] != name[i] { return false }
+            return true
+        }
+        // Every shell and wrapper name is 2–10 lowercase letters (or digits): skip the lists for anything else.
+        guard name.count >= 2, name.count <= 10, let first = name.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z")
+        else { return .other }
+        for candidate in Self.wrapperNames where equal(candidate) { return .wrapper }
+        for candidate in Self.shellNames where equal(candidate) { return .shell(commandFlag: false) }
+        return .other
     }
 
     mutating func parseRedirection() {
@@ -258,6 +353,13 @@ private struct ShellLexer {
         let escape = escapeCharacter
         while pos < end {
             let c = bytes[pos]
+            if isPlainWordByte(c) {
+                // Letters, digits and common punctuation mean the same in every dialect and context.
+                roles[pos] = role.rawValue
+                words[pos] = wordCounter
+                pos &+= 1
+                continue
+            }
             if endsWord(c, terminator: terminator) { break }
             if c == escape {
                 mark(pos..<(pos &+ 2), role)
@@ -293,8 +395,10 @@ private struct ShellLexer {
             pendingHeredocs.append(heredocDelimiter(start..<pos, stripTabs: stripTabs))
         } else if expectRedirectTarget {
             expectRedirectTarget = false
-        } else if namesCommand {
-            commandStart = isKeyword(start..<pos)
+        } else {
+            let keyword = namesCommand && isKeyword(start..<pos)
+            if pos > start { noteWord(start..<pos, namesCommand: namesCommand && !keyword) }
+            if namesCommand { commandStart = keyword }
         }
     }
 
@@ -324,19 +428,26 @@ private struct ShellLexer {
         return i < end && bytes[i] == UInt8(ascii: "=")
     }
 
+    /// Reserved words after which a command name still follows (`if`, `then`, `do`, `!`, ...).
     func isKeyword(_ range: Range<Int>) -> Bool {
-        guard dialect == .posix, range.count <= 5 else { return false }
-        let keywords: [StaticString] = ["if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"]
-        for keyword in keywords where keyword.utf8CodeUnitCount == range.count {
-            var equal = true
-            let pointer = keyword.utf8Start
-            for offset in 0..<range.count where bytes[range.lowerBound &+ offset] != pointer[offset] {
-                equal = false
-                break
-            }
-            if equal { return true }
+        guard dialect == .posix, range.count <= 5, let first = range.first else { return false }
+        let b = bytes
+        @inline(__always) func equals(_ text: StaticString) -> Bool {
+            guard text.utf8CodeUnitCount == range.count else { return false }
+            let pointer = text.utf8Start
+            for offset in 0..<range.count where b[first &+ offset] != pointer[offset] { return false }
+            return true
         }
-        return false
+        switch b[first] {
+        case UInt8(ascii: "i"): return equals("if")
+        case UInt8(ascii: "t"): return equals("then") || equals("time")
+        case UInt8(ascii: "e"): return equals("else") || equals("elif")
+        case UInt8(ascii: "d"): return equals("do")
+        case UInt8(ascii: "w"): return equals("while")
+        case UInt8(ascii: "u"): return equals("until")
+        case UInt8(ascii: "!"), UInt8(ascii: "{"): return range.count == 1
+        default: return false
+        }
     }
 
     mutating func parseSingleQuoted(role: ShellByteRole) {
@@ -405,6 +516,7 @@ private struct ShellLexer {
             guard depth < Self.maxDepth else { markRestAsHostile(); return }
             let savedCommandStart = commandStart
             let savedRedirect = expectRedirectTarget
+            let savedShellCommand = shellCommand
             startCommand()
             parseList(until: .closeParen, depth: depth &+ 1)
             if byte(at: pos) == UInt8(ascii: ")") {
@@ -413,12 +525,14 @@ private struct ShellLexer {
             }
             commandStart = savedCommandStart
             expectRedirectTarget = savedRedirect
+            shellCommand = savedShellCommand
         case UInt8(ascii: "{")?:
             mark(pos..<(pos &+ 2), .substitution)
             pos &+= 2
             guard depth < Self.maxDepth else { markRestAsHostile(); return }
             let savedCommandStart = commandStart
             let savedRedirect = expectRedirectTarget
+            let savedShellCommand = shellCommand
             commandStart = false
             expectRedirectTarget = false
             parseList(until: .closeBrace, depth: depth &+ 1)
@@ -428,6 +542,7 @@ private struct ShellLexer {
             }
             commandStart = savedCommandStart
             expectRedirectTarget = savedRedirect
+            shellCommand = savedShellCommand
         case let c? where isNameStart(c):
             let start = pos
             pos &+= 2
@@ -436,7 +551,9 @@ private struct ShellLexer {
             }
             mark(start..<pos, .substitution)
         case let c? where isDigit(c) || isSpecialParameter(c):
-            mark(pos..<(pos &+ 2), .substitution)
+            // Positional and special parameters (`$1`, `$?`, `$$`, `$#`) expand to values the request cannot
+            // choose — and "$5" is usually a price: part of the word.
+            mark(pos..<(pos &+ 2), role)
             pos &+= 2
         case UInt8(ascii: "'")? where dialect == .posix:
             // ANSI-C quoting: `$'...'` with backslash escapes, a literal.
@@ -459,6 +576,7 @@ private struct ShellLexer {
         guard depth < Self.maxDepth else { markRestAsHostile(); return }
         let savedCommandStart = commandStart
         let savedRedirect = expectRedirectTarget
+        let savedShellCommand = shellCommand
         startCommand()
         parseList(until: .backtick, depth: depth &+ 1)
         if byte(at: pos) == UInt8(ascii: "`") {
@@ -467,6 +585,7 @@ private struct ShellLexer {
         }
         commandStart = savedCommandStart
         expectRedirectTarget = savedRedirect
+        shellCommand = savedShellCommand
     }
 
     /// cmd.exe `%NAME%` (and `%~1`-style batch parameters) expand; a lone `%` is literal.
@@ -577,6 +696,16 @@ private struct ShellLexer {
 }
 
 @inline(__always) func isNameContinue(_ c: UInt8) -> Bool { isNameStart(c) || isDigit(c) }
+
+/// Bytes that are literal word characters in every shell dialect and quoting context handled here.
+@inline(__always) func isPlainWordByte(_ c: UInt8) -> Bool {
+    // a-z A-Z 0-9 and . / - _ , : + =  (`@` too; not `%` (cmd), `$`, quotes, escapes, operators, braces)
+    let low: UInt64 = 0x27FF_F800_0000_0000  // '+' ',' '-' '.' '/' '0'-'9' ':' '='
+    let high: UInt64 = 0x07FF_FFFE_87FF_FFFF  // '@' 'A'-'Z' '_' 'a'-'z'
+    if c < 64 { return low & (1 << UInt64(c)) != 0 }
+    if c < 128 { return high & (1 << UInt64(c &- 64)) != 0 }
+    return c >= 0x80
+}
 
 @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
 

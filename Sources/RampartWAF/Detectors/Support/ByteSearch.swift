@@ -19,14 +19,14 @@ enum ByteSearch {
         guard m > 0, m <= n, let first = needle.first else { return }
         if m <= shortNeedleLimit {
             var i = 0
-            let lastStart = n - m
+            let lastStart = n &- m
             while i <= lastStart {
                 if haystack[i] == first {
                     var j = 1
-                    while j < m && haystack[i + j] == needle[j] { j += 1 }
-                    if j == m, !body(i..<(i + m)) { return }
+                    while j < m && haystack[i &+ j] == needle[j] { j &+= 1 }
+                    if j == m, !body(i..<(i &+ m)) { return }
                 }
-                i += 1
+                i &+= 1
             }
             return
         }
@@ -34,30 +34,20 @@ enum ByteSearch {
         var failure = [Int](repeating: 0, count: m)
         var k = 0
         for j in 1..<m {
-            while k > 0 && needle[j] != needle[k] { k = failure[k - 1] }
-            if needle[j] == needle[k] { k += 1 }
+            while k > 0 && needle[j] != needle[k] { k = failure[k &- 1] }
+            if needle[j] == needle[k] { k &+= 1 }
             failure[j] = k
         }
         var matched = 0
         for i in 0..<n {
             let byte = haystack[i]
-            while matched > 0 && byte != needle[matched] { matched = failure[matched - 1] }
-            if byte == needle[matched] { matched += 1 }
+            while matched > 0 && byte != needle[matched] { matched = failure[matched &- 1] }
+            if byte == needle[matched] { matched &+= 1 }
             if matched == m {
-                if !body((i + 1 - m)..<(i + 1)) { return }
-                matched = failure[m - 1]
+                if !body((i &+ 1 &- m)..<(i &+ 1)) { return }
+                matched = failure[m &- 1]
             }
         }
-    }
-
-    /// Whether `needle` occurs in `haystack`.
-    static func contains(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
-        var found = false
-        forEachOccurrence(of: needle, in: haystack) { _ in
-            found = true
-            return false
-        }
-        return found
     }
 }
 

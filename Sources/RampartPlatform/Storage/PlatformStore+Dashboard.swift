@@ -1,0 +1,132 @@
+import Foundation
+import RampartProtocol
+
+/// The queries behind the dashboard pages.
+extension PlatformStore {
+    /// Builds `WHERE ...` over the events table for a filter, numbering placeholders from `$1`.
+    static func whereClause(_ filter: EventFilter, table: String = "") -> (sql: String, binds: [SQLValue]) {
+        let prefix = table.isEmpty ? "" : table + "."
+        var conditions = ["\(prefix)occurred_at >= $1", "\(prefix)occurred_at < $2"]
+        var binds: [SQLValue] = [.integer(Timestamp.milliseconds(filter.since)), .integer(Timestamp.milliseconds(filter.until))]
+        func add(_ column: String, _ value: String?) {
+            guard let value, !value.isEmpty else { return }
+            binds.append(.text(value))
+            conditions.append("\(prefix)\(column) = $\(binds.count)")
+        }
+        add("app_id", filter.appID)
+        add("environment", filter.environment)
+        add("client_ip", filter.clientIP)
+        add("category", filter.category)
+        return ("WHERE " + conditions.joined(separator: " AND "), binds)
+    }
+
+    public func overview(_ filter: EventFilter, bucketCount: Int = 48) async throws -> OverviewData {
+        let (whereSQL, binds) = Self.whereClause(filter)
+        let span = max(1, Timestamp.milliseconds(filter.until) - Timestamp.milliseconds(filter.since))
+        let bucketMillis = max(60_000, (span + Int64(bucketCount) - 1) / Int64(max(1, bucketCount)))
+        let sinceMillis = Timestamp.milliseconds(filter.since)
+        let totals = try await database.query(
+            "SELECT COUNT(*) AS total, CAST(COALESCE(SUM(blocked), 0) AS BIGINT) AS blocked FROM events \(whereSQL)", binds
+        ).first
+        let bucketIndex = binds.count + 1
+        let bucketRows = try await database.query(
+            """
+            SELECT (occurred_at - $\(bucketIndex)) / $\(bucketIndex + 1) AS bucket,
+                COUNT(*) AS total, CAST(COALESCE(SUM(blocked), 0) AS BIGINT) AS blocked
+            FROM events \(whereSQL) GROUP BY bucket
+            """, binds + [.integer(sinceMillis), .integer(bucketMillis)])
+        let count = Int((span + bucketMillis - 1) / bucketMillis)
+        var buckets = (0..<max(count, 1)).map { index in
+            OverviewData.Bucket(start: Timestamp.date(sinceMillis + Int64(index) * bucketMillis), blocked: 0, monitored: 0)
+        }
+        for row in bucketRows {
+            guard let index = row.int("bucket"), buckets.indices.contains(index) else { continue }
+            let blocked = row.int("blocked") ?? 0
+            buckets[index].blocked = blocked
+            buckets[index].monitored = (row.int("total") ?? 0) - blocked
+        }
+        return OverviewData(
+            total: totals?.int("total") ?? 0, blocked: totals?.int("blocked") ?? 0, buckets: buckets,
+            bucketSeconds: Int(bucketMillis / 1000),
+            topCategories: try await top("category", whereSQL, binds),
+            topIPs: try await top("client_ip", whereSQL, binds),
+            topRoutes: try await top("route", whereSQL, binds))
+    }
+
+    private func top(_ column: String, _ whereSQL: String, _ binds: [SQLValue], limit: Int = 10) async throws -> [OverviewData.Count] {
+        try await database.query(
+            "SELECT \(column) AS label, COUNT(*) AS n FROM events \(whereSQL) GROUP BY \(column) ORDER BY n DESC, label LIMIT \(limit)",
+            binds
+        ).map { OverviewData.Count(label: $0.string("label") ?? "", count: $0.int("n") ?? 0) }
+    }
+
+    /// Events grouped by attacker IP and category, most active first.
+    public func signals(_ filter: EventFilter, limit: Int = 200) async throws -> [SignalGroup] {
+        let (whereSQL, binds) = Self.whereClause(filter)
+        let groups = try await database.query(
+            """
+            SELECT client_ip, category, COUNT(*) AS n, CAST(COALESCE(SUM(blocked), 0) AS BIGINT) AS blocked,
+                MIN(occurred_at) AS first_seen, MAX(occurred_at) AS last_seen
+            FROM events \(whereSQL) GROUP BY client_ip, category ORDER BY n DESC, last_seen DESC LIMIT \(limit)
+            """, binds)
+        var result: [SignalGroup] = []
+        for row in groups {
+            let clientIP = row.string("client_ip") ?? ""
+            let category = row.string("category") ?? ""
+            var groupFilter = filter
+            groupFilter.clientIP = clientIP
+            groupFilter.category = category
+            let (groupWhere, groupBinds) = Self.whereClause(groupFilter)
+            let latest = try await database.query(
+                "SELECT event_id FROM events \(groupWhere) ORDER BY occurred_at DESC LIMIT 1", groupBinds
+            ).first?.string("event_id") ?? ""
+            let routes = try await database.query(
+                "SELECT route, COUNT(*) AS n FROM events \(groupWhere) GROUP BY route ORDER BY n DESC LIMIT 5", groupBinds
+            ).compactMap { $0.string("route") }
+            result.append(
+                SignalGroup(
+                    clientIP: clientIP, category: category, count: row.int("n") ?? 0, blocked: row.int("blocked") ?? 0,
+                    firstSeen: Timestamp.date(Int64(row.int("first_seen") ?? 0)),
+                    lastSeen: Timestamp.date(Int64(row.int("last_seen") ?? 0)), latestEventID: latest, routes: routes))
+        }
+        return result
+    }
+
+    /// The most recent events matching a filter.
+    public func events(_ filter: EventFilter, limit: Int = 100) async throws -> [StoredEvent] {
+        let (whereSQL, binds) = Self.whereClause(filter, table: "events")
+        return try await database.query(
+            """
+            SELECT events.*, apps.name AS app_name FROM events JOIN apps ON apps.app_id = events.app_id
+            \(whereSQL)
+            ORDER BY events.occurred_at DESC LIMIT \(max(1, min(limit, 1000)))
+            """, binds
+        ).compactMap(Self.storedEvent)
+    }
+
+    public func event(id: String) async throws -> StoredEvent? {
+        try await database.query(
+            "SELECT events.*, apps.name AS app_name FROM events JOIN apps ON apps.app_id = events.app_id WHERE event_id = $1",
+            [.text(id)]
+        ).first.flatMap(Self.storedEvent)
+    }
+
+    public func eventCount() async throws -> Int {
+        try await database.query("SELECT COUNT(*) AS n FROM events").first?.int("n") ?? 0
+    }
+
+    /// Distinct environments seen, for the filter bar.
+    public func environments() async throws -> [String] {
+        try await database.query("SELECT DISTINCT environment FROM agents ORDER BY environment").compactMap { $0.string("environment") }
+    }
+
+    static func storedEvent(_ row: SQLRow) -> StoredEvent? {
+        guard let document = row.string("document"),
+            let event = try? ProtocolCoding.decode(SecurityEvent.self, from: Data(document.utf8))
+        else { return nil }
+        return StoredEvent(
+            event: event, appID: row.string("app_id") ?? "", appName: row.string("app_name") ?? "",
+            agentID: row.string("agent_id") ?? "", environment: row.string("environment") ?? "",
+            receivedAt: Timestamp.date(Int64(row.int("received_at") ?? 0)))
+    }
+}

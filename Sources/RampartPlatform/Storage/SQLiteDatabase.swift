@@ -1,0 +1,113 @@
+import Logging
+import NIOCore
+import SQLiteNIO
+
+/// The embedded default: one SQLite file in WAL mode, statements serialized through one connection.
+public final class SQLiteDatabase: SQLDatabase {
+    public let kind = "sqlite"
+    private let connection: SQLiteConnection
+    private let mutex = AsyncMutex()
+
+    public static func open(path: String, logger: Logger = Logger(label: "rampart.platform.sqlite")) async throws -> SQLiteDatabase {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let database = SQLiteDatabase(connection: connection)
+        _ = try await connection.query("PRAGMA journal_mode = WAL", [])
+        _ = try await connection.query("PRAGMA synchronous = NORMAL", [])
+        _ = try await connection.query("PRAGMA busy_timeout = 5000", [])
+        _ = try await connection.query("PRAGMA foreign_keys = ON", [])
+        return database
+    }
+
+    private init(connection: SQLiteConnection) {
+        self.connection = connection
+    }
+
+    public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        let connection = connection
+        return try await mutex.withLock {
+            try await Self.run(sql, binds, on: connection)
+        }
+    }
+
+    public func transaction<Result: Sendable>(
+        _ body: @Sendable (any SQLExecutor) async throws -> Result
+    ) async throws -> Result {
+        let connection = connection
+        await mutex.lock()
+        do {
+            _ = try await connection.query("BEGIN IMMEDIATE", [])
+            do {
+                let result = try await body(Transaction(connection: connection))
+                _ = try await connection.query("COMMIT", [])
+                await mutex.unlock()
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", [])
+                throw error
+            }
+        } catch {
+            await mutex.unlock()
+            throw error
+        }
+    }
+
+    public func close() async throws {
+        try await connection.close()
+    }
+
+    /// The executor handed to a transaction body: the lock is already held.
+    private struct Transaction: SQLExecutor {
+        let connection: SQLiteConnection
+
+        func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+            try await SQLiteDatabase.run(sql, binds, on: connection)
+        }
+    }
+
+    static func run(_ sql: String, _ binds: [SQLValue], on connection: SQLiteConnection) async throws -> [SQLRow] {
+        let data: [SQLiteData] = binds.map { value in
+            switch value {
+            case .integer(let number): .integer(SQLiteInt64(number))
+            case .real(let number): .float(number)
+            case .text(let text): .text(text)
+            case .null: .null
+            }
+        }
+        let rows = try await connection.query(sqliteSQL(sql), data)
+        return rows.map { row in
+            var values: [String: SQLValue] = [:]
+            for column in row.columns {
+                let value: SQLValue =
+                    switch column.data {
+                    case .integer(let number): .integer(Int64(number))
+                    case .float(let number): .real(number)
+                    case .text(let text): .text(text)
+                    case .blob(let buffer): .text(String(buffer: buffer))
+                    case .null: .null
+                    }
+                values[column.name.lowercased()] = value
+            }
+            return SQLRow(values: values)
+        }
+    }
+
+    /// `$1` → `?1`: SQLite's numbered parameters bind by the number, as PostgreSQL's do.
+    static func sqliteSQL(_ sql: String) -> String {
+        var output = ""
+        output.reserveCapacity(sql.utf8.count)
+        var previousWasDollar = false
+        for character in sql {
+            if previousWasDollar {
+                output.append(character.isNumber ? "?" : "$")
+                previousWasDollar = false
+            }
+            if character == "$" {
+                previousWasDollar = true
+                continue
+            }
+            output.append(character)
+        }
+        if previousWasDollar { output.append("$") }
+        return output
+    }
+}

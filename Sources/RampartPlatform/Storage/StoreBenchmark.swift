@@ -1,0 +1,70 @@
+import Foundation
+import RampartProtocol
+
+/// `rampart platform bench`: measures event ingestion and the overview queries on a real store.
+/// Ingestion goes through ``PlatformStore/ingest(_:app:now:)``, the path a heartbeat takes after JSON decoding.
+public enum StoreBenchmark {
+    public struct Result: Sendable {
+        public var events: Int
+        public var ingestSeconds: Double
+        public var overviewMilliseconds: [Double]
+        public var signalsMilliseconds: Double
+        public var eventsPerSecond: Double { Double(events) / max(ingestSeconds, 1e-9) }
+    }
+
+    public static func run(store: PlatformStore, events total: Int, batchSize: Int = 100, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Result {
+        let created = try await store.createApp(name: "bench-\(UUID().uuidString.prefix(8))")
+        let agentID = UUID().uuidString
+        try await store.recordLogin(
+            AgentLogin(agentID: agentID, appName: "bench", environment: "bench", hostname: "bench", rampartVersion: "0",
+                swiftVersion: "6", os: "Linux", framework: "bench"),
+            app: created.app, heartbeatInterval: 20)
+        let categories = ["sql_injection", "xss", "lfi", "command_injection", "ssrf", "security_scanner"]
+        let now = Date()
+        var sent = 0
+        var sequence = 0
+        let started = ContinuousClock.now
+        while sent < total {
+            let count = min(batchSize, total - sent)
+            let events = (0..<count).map { offset -> SecurityEvent in
+                let index = sent + offset
+                let category = categories[index % categories.count]
+                return SecurityEvent(
+                    timestamp: now.addingTimeInterval(-Double(index % 86_400)), kind: .waf, blocked: index % 3 == 0,
+                    route: "/route/\(index % 40)", method: "GET", path: "/route/\(index % 40)",
+                    clientIP: "198.51.\(index % 200).\(index % 250)", userAgent: "bench",
+                    rules: [RuleMatchEvidence(ruleID: "bench-\(category)", ruleName: category, category: category,
+                        operator: "match_regex", address: "server.request.query", keyPath: ["q"], value: "payload \(index)")],
+                    request: RequestSummary(headers: ["user-agent": "bench"], query: ["q": ["payload \(index)"]]))
+            }
+            sequence += 1
+            let heartbeat = Heartbeat(agentID: agentID, sequence: sequence, batches: [EventBatch(events: events)], metrics: AgentMetrics())
+            guard try await store.ingest(heartbeat, app: created.app) != nil else { throw StorageError("benchmark agent vanished") }
+            sent += count
+            progress(sent)
+        }
+        let ingest = started.duration(to: .now)
+        let filter = EventFilter(since: now.addingTimeInterval(-86_400), until: now.addingTimeInterval(1))
+        var overviewTimes: [Double] = []
+        for appID in [nil, created.app.appID] {
+            var scoped = filter
+            scoped.appID = appID
+            let start = ContinuousClock.now
+            _ = try await store.overview(scoped)
+            overviewTimes.append(milliseconds(start.duration(to: .now)))
+        }
+        let signalsStart = ContinuousClock.now
+        _ = try await store.signals(filter, limit: 50)
+        return Result(
+            events: total, ingestSeconds: seconds(ingest), overviewMilliseconds: overviewTimes,
+            signalsMilliseconds: milliseconds(signalsStart.duration(to: .now)))
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Double {
+        seconds(duration) * 1000
+    }
+}
