@@ -25,15 +25,46 @@ struct LazyDFA: Sendable {
     let mode: Mode
     let direction: Direction
     let budget: Int
+    /// Give up (rather than keep building states) when a long search keeps computing new transitions.
+    let bailsOnDenseStates: Bool
     /// `ByteContext` of each byte class (classes never mix contexts when the program uses assertions).
     let classContexts: [ByteContext]
 
-    init(program: Program, mode: Mode, direction: Direction, budget: Int) {
+    /// Which distinctions between consumed bytes the program's assertions can observe from a state: word vs
+    /// non-word (`\b`, `\B`) and newline vs other (`^` or `$` in multiline mode, whichever looks at the consumed
+    /// side). Contexts it cannot observe are merged, so fewer states are built.
+    private let observesWordContext: Bool
+    private let observesLineContext: Bool
+
+    init(program: Program, mode: Mode, direction: Direction, budget: Int, bailsOnDenseStates: Bool = false) {
         self.program = program
+        self.bailsOnDenseStates = bailsOnDenseStates
         self.mode = mode
         self.direction = direction
         self.budget = max(budget, 1)
         self.classContexts = program.classRepresentatives.map { ByteContext.of($0) }
+        var word = false
+        var line = false
+        for instruction in program.instructions where instruction.operation == .assertion {
+            switch AssertionCode(rawValue: instruction.argument) {
+            case .wordBoundary, .notWordBoundary: word = true
+            case .startOfLine: line = line || direction == .forward
+            case .endOfLine: line = line || direction == .reverse
+            default: break
+            }
+        }
+        observesWordContext = word
+        observesLineContext = line
+    }
+
+    /// The context a state keeps after consuming a byte of context `consumed` (never `.edge`: only start states
+    /// sit at an edge of the text).
+    func stateContext(afterConsuming consumed: ByteContext) -> ByteContext {
+        switch consumed {
+        case .word: return observesWordContext ? .word : .other
+        case .newline: return observesLineContext ? .newline : .other
+        default: return .other
+        }
     }
 
     var stride: Int { program.classCount + 1 }
@@ -46,6 +77,9 @@ struct LazyDFA: Sendable {
     }
 
     // MARK: - Searches
+    //
+    // Each search runs a tight loop while transitions are cached, plain and not matching, and leaves it for
+    // everything else (a transition to compute, a match, the dead state, the end of the input).
 
     /// Forward search from the start of `input`. Returns where the leftmost-first match ends (or, with
     /// `earliest`, the first position where some match ends).
@@ -53,24 +87,30 @@ struct LazyDFA: Sendable {
         searchForwardImpl(input, anchored: anchored, earliest: earliest, cache: &cache.storage)
     }
 
-    private func searchForwardImpl(_ input: UnsafeRawBufferPointer, anchored: Bool, earliest: Bool, cache: inout DFACacheStorage) -> Outcome {
+    private func searchForwardImpl(_ input: UnsafeRawBufferPointer, anchored: Bool, earliest: Bool,
+                                   cache: inout DFACacheStorage) -> Outcome
+    {
         cache.prepare(for: self)
+        guard let startRow = cache.startRow(self, anchored: anchored, context: .edge) else { return .gaveUp }
         let count = input.count
-        guard var row = cache.startRow(self, anchored: anchored, context: .edge) else { return .gaveUp }
-        var offset = row &* stride
+        let stride = self.stride
+        let classes = cache.classes
+        var offset = startRow &* stride
         var lastEnd = -1
         var table = cache.table
-        let classCount = program.classCount
-        return program.byteClasses.withUnsafeBufferPointer { classes -> Outcome in
-            var position = 0
+        var position = 0
+        if let base = input.baseAddress {
             while position < count {
-                let klass = Int(classes[Int(input[position])])
-                var entry = table[offset &+ klass]
+                var entry = table[offset &+ Int(classes[Int(base.load(fromByteOffset: position, as: UInt8.self))])]
+                if entry > 0 && entry & 1 == 0 {
+                    offset = Int(entry >> 1)
+                    position &+= 1
+                    continue
+                }
                 if entry < 0 {
-                    row = offset / stride
-                    guard let computed = cache.transition(self, row: row, klass: klass, position: position) else {
-                        return .gaveUp
-                    }
+                    let klass = Int(classes[Int(base.load(fromByteOffset: position, as: UInt8.self))])
+                    guard let computed = cache.transition(self, row: offset / stride, klass: klass, position: position)
+                    else { return .gaveUp }
                     entry = computed
                     table = cache.table
                 }
@@ -82,15 +122,15 @@ struct LazyDFA: Sendable {
                 if offset == 0 { return lastEnd >= 0 ? .match(lastEnd) : .noMatch }
                 position &+= 1
             }
-            var entry = table[offset &+ classCount]
-            if entry < 0 {
-                guard let computed = cache.transition(self, row: offset / stride, klass: classCount, position: count)
-                else { return .gaveUp }
-                entry = computed
-            }
-            if entry & 1 != 0 { lastEnd = count }
-            return lastEnd >= 0 ? .match(lastEnd) : .noMatch
         }
+        var entry = table[offset &+ program.classCount]
+        if entry < 0 {
+            guard let computed = cache.transition(self, row: offset / stride, klass: program.classCount, position: count)
+            else { return .gaveUp }
+            entry = computed
+        }
+        if entry & 1 != 0 { lastEnd = count }
+        return lastEnd >= 0 ? .match(lastEnd) : .noMatch
     }
 
     /// Reverse search from `end` towards the start of `input`, anchored at `end`: returns the smallest start of a
@@ -103,19 +143,25 @@ struct LazyDFA: Sendable {
         cache.prepare(for: self)
         guard end >= 0 && end <= input.count else { return .noMatch }
         let afterEnd: ByteContext = end < input.count ? .of(input[end]) : .edge
-        guard var row = cache.startRow(self, anchored: true, context: afterEnd) else { return .gaveUp }
-        var offset = row &* stride
+        guard let startRow = cache.startRow(self, anchored: true, context: afterEnd) else { return .gaveUp }
+        let stride = self.stride
+        let classes = cache.classes
+        var offset = startRow &* stride
         var earliestStart = -1
         var table = cache.table
-        let classCount = program.classCount
-        return program.byteClasses.withUnsafeBufferPointer { classes -> Outcome in
-            var position = end
+        var position = end
+        if let base = input.baseAddress {
             while position > 0 {
-                let klass = Int(classes[Int(input[position &- 1])])
+                let klass = Int(classes[Int(base.load(fromByteOffset: position &- 1, as: UInt8.self))])
                 var entry = table[offset &+ klass]
+                if entry > 0 && entry & 1 == 0 {
+                    offset = Int(entry >> 1)
+                    position &-= 1
+                    continue
+                }
                 if entry < 0 {
-                    row = offset / stride
-                    guard let computed = cache.transition(self, row: row, klass: klass, position: end &- position)
+                    guard let computed = cache.transition(self, row: offset / stride, klass: klass,
+                                                          position: end &- position)
                     else { return .gaveUp }
                     entry = computed
                     table = cache.table
@@ -125,15 +171,15 @@ struct LazyDFA: Sendable {
                 if offset == 0 { return earliestStart >= 0 ? .match(earliestStart) : .noMatch }
                 position &-= 1
             }
-            var entry = table[offset &+ classCount]
-            if entry < 0 {
-                guard let computed = cache.transition(self, row: offset / stride, klass: classCount, position: end)
-                else { return .gaveUp }
-                entry = computed
-            }
-            if entry & 1 != 0 { earliestStart = 0 }
-            return earliestStart >= 0 ? .match(earliestStart) : .noMatch
         }
+        var entry = table[offset &+ program.classCount]
+        if entry < 0 {
+            guard let computed = cache.transition(self, row: offset / stride, klass: program.classCount, position: end)
+            else { return .gaveUp }
+            entry = computed
+        }
+        if entry & 1 != 0 { earliestStart = 0 }
+        return earliestStart >= 0 ? .match(earliestStart) : .noMatch
     }
 
     /// Runs the whole input (mode `.all`) and reports every pattern that matches somewhere through `onMatch`,
@@ -142,22 +188,29 @@ struct LazyDFA: Sendable {
         searchAllImpl(input, cache: &cache.storage, onMatch: onMatch)
     }
 
-    private func searchAllImpl(_ input: UnsafeRawBufferPointer, cache: inout DFACacheStorage, onMatch: (Int) -> Bool) -> Bool {
+    private func searchAllImpl(_ input: UnsafeRawBufferPointer, cache: inout DFACacheStorage,
+                               onMatch: (Int) -> Bool) -> Bool
+    {
         cache.prepare(for: self)
         cache.beginScan()
-        let count = input.count
         guard let startRow = cache.startRow(self, anchored: program.anchoredAtStart, context: .edge) else {
             return false
         }
+        let count = input.count
+        let stride = self.stride
+        let classes = cache.classes
         var offset = startRow &* stride
         var table = cache.table
-        let classCount = program.classCount
-        let stride = self.stride
-        return program.byteClasses.withUnsafeBufferPointer { classes -> Bool in
-            var position = 0
-            while position <= count {
-                let klass = position < count ? Int(classes[Int(input[position])]) : classCount
+        var position = 0
+        if let base = input.baseAddress {
+            while position < count {
+                let klass = Int(classes[Int(base.load(fromByteOffset: position, as: UInt8.self))])
                 var entry = table[offset &+ klass]
+                if entry > 0 && entry & 1 == 0 {
+                    offset = Int(entry >> 1)
+                    position &+= 1
+                    continue
+                }
                 if entry < 0 {
                     guard let computed = cache.transition(self, row: offset / stride, klass: klass, position: position)
                     else { return false }
@@ -165,14 +218,19 @@ struct LazyDFA: Sendable {
                     table = cache.table
                 }
                 offset = Int(entry >> 1)
-                if entry & 1 != 0 {
-                    if cache.reportMatches(row: offset / stride, onMatch: onMatch) { return true }
-                }
+                if entry & 1 != 0, cache.reportMatches(row: offset / stride, onMatch: onMatch) { return true }
                 if offset == 0 { return true }
                 position &+= 1
             }
-            return true
         }
+        var entry = table[offset &+ program.classCount]
+        if entry < 0 {
+            guard let computed = cache.transition(self, row: offset / stride, klass: program.classCount, position: count)
+            else { return false }
+            entry = computed
+        }
+        if entry & 1 != 0 { _ = cache.reportMatches(row: Int(entry >> 1) / stride, onMatch: onMatch) }
+        return true
     }
 }
 
@@ -186,12 +244,18 @@ final class DFACache: @unchecked Sendable {
     var statesCreated: Int { storage.statesCreated }
     var transitionsComputed: Int { storage.transitionsComputed }
     var totalResets: Int { storage.totalResets }
+    var kernelTotal: Int { storage.kernelTotal }
 
-    deinit { storage.table.deallocate() }
+    deinit {
+        storage.table.deallocate()
+        storage.classes.deallocate()
+    }
 }
 
 struct DFACacheStorage {
     private(set) var table: UnsafeMutablePointer<Int32>
+    /// The program's byte classes, copied so the search loops index a plain pointer.
+    let classes = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
     private var tableCapacity: Int
     private var rowCount = 0
     private var stride = 0
@@ -210,12 +274,22 @@ struct DFACacheStorage {
     private var startRows: [Int32] = [Int32](repeating: -1, count: 8)
     private var bytesUsed = 0
 
-    /// Per context pair (`before * 4 + after`): the start loop's closure leaves; per pair and byte class: the
-    /// instructions it steps to. Derived from the program only, so they survive cache resets.
+    /// Per context pair (`before * 4 + after`): the start loop's closure leaves in priority order (leftmost-first
+    /// searches). Derived from the program only, so they survive cache resets.
     private var startLeaves: [[Int32]?] = []
-    private var startMatchesByContext: [[Int32]?] = []
-    private var startSteps: [[Int32]?] = []
     private var visited: [UInt32] = []
+    /// Deduplicates the next kernel in all-threads steps (separate from `visited`, which closures use meanwhile).
+    private var marks: [UInt32] = []
+    private var markStamp: UInt32 = 0
+    struct Step {
+        var nextStart: Int
+        var nextCount: Int
+        var matchStart: Int
+        var matchCount: Int
+    }
+    /// Cached single-instruction steps, keyed by instruction, context pair and class (cleared with the cache).
+    private var stepIndex: [UInt64: Step] = [:]
+    private var stepPool: [Int32] = []
     private var visitStamp: UInt32 = 0
     private var stack: [Int32] = []
     private var leaves: [Int32] = []
@@ -226,27 +300,32 @@ struct DFACacheStorage {
     /// Resets during the current search, and where the last one happened: used to detect thrashing.
     private var lastResetPosition = 0
     private var resetsInSearch = 0
+    private var statesInSearch = 0
     private(set) var totalResets = 0
     private(set) var statesCreated = 0
+    var kernelTotal: Int { kernelPool.count }
     private(set) var transitionsComputed = 0
 
     init() {
         tableCapacity = 0
         table = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        classes.initialize(repeating: 0, count: 256)
     }
 
     /// Adapts the cache to `dfa` on first use and starts a new search.
     mutating func prepare(for dfa: LazyDFA) {
         resetsInSearch = 0
+        statesInSearch = 0
         lastResetPosition = 0
         if stride != dfa.stride || visited.count != dfa.program.instructions.count {
             stride = dfa.stride
             budget = dfa.budget
+            for byte in 0..<256 { classes[byte] = byte < dfa.program.byteClasses.count ? dfa.program.byteClasses[byte] : 0 }
             visited = [UInt32](repeating: 0, count: dfa.program.instructions.count)
             visitStamp = 0
+            marks = [UInt32](repeating: 0, count: dfa.program.instructions.count)
+            markStamp = 0
             startLeaves = [[Int32]?](repeating: nil, count: 16)
-            startMatchesByContext = [[Int32]?](repeating: nil, count: 16)
-            startSteps = [[Int32]?](repeating: nil, count: 16 &* stride)
             clear()
         }
     }
@@ -279,6 +358,8 @@ struct DFACacheStorage {
         matchCounts.removeAll(keepingCapacity: true)
         reportedStamp.removeAll(keepingCapacity: true)
         rowsByKey.removeAll(keepingCapacity: true)
+        stepIndex.removeAll(keepingCapacity: true)
+        stepPool.removeAll(keepingCapacity: true)
         for index in startRows.indices { startRows[index] = -1 }
         bytesUsed = 0
         // Row 0: the dead state, every transition back to itself without a match.
@@ -316,52 +397,30 @@ struct DFACacheStorage {
         }
         transitionsComputed &+= 1
         let contextPair = Int(before.rawValue) &* 4 &+ Int(after.rawValue)
-        let start = dfa.program.unanchoredStart
-        // The unanchored start loop reaches the start of every pattern: its closure is computed once per context.
-        if dfa.mode == .leftmostFirst || endOfText { prepareStartLeaves(program, contextPair: contextPair, before: before, after: after) }
-        if dfa.mode == .all && !endOfText { prepareStartSteps(program, contextPair: contextPair, klass: klass, before: before, after: after) }
-        let includesStart = closure(program, row: row, before: before, after: after, mode: dfa.mode,
-                                    contextPair: contextPair, start: start)
-        newKernel.removeAll(keepingCapacity: true)
-        if !endOfText {
-            let byte = program.classRepresentatives[klass]
-            nextStamp()
-            for leaf in leaves {
-                let instruction = program.instructions[Int(leaf)]
-                let next = instruction.next
-                guard program.accepts(instruction, byte), next >= 0, Int(next) < visited.count,
-                    visited[Int(next)] != visitStamp
-                else { continue }
-                visited[Int(next)] = visitStamp
-                newKernel.append(next)
-            }
-            if dfa.mode == .all && includesStart, let steps = startSteps[contextPair &* stride &+ klass] {
-                for next in steps where visited[Int(next)] != visitStamp {
+        if dfa.mode == .all {
+            allThreadsStep(program, row: row, klass: klass, endOfText: endOfText, contextPair: contextPair,
+                           before: before, after: after)
+        } else {
+            // The unanchored start loop reaches the start of every pattern: its closure is computed once per context.
+            prepareStartLeaves(program, contextPair: contextPair, before: before, after: after)
+            _ = closure(program, row: row, before: before, after: after, mode: dfa.mode, contextPair: contextPair,
+                        start: dfa.program.unanchoredStart)
+            newKernel.removeAll(keepingCapacity: true)
+            if !endOfText {
+                let byte = program.classRepresentatives[klass]
+                nextStamp()
+                for leaf in leaves {
+                    let instruction = program.instructions[Int(leaf)]
+                    let next = instruction.next
+                    guard program.accepts(instruction, byte), next >= 0, Int(next) < visited.count,
+                        visited[Int(next)] != visitStamp
+                    else { continue }
                     visited[Int(next)] = visitStamp
                     newKernel.append(next)
                 }
             }
-            if dfa.mode == .all { newKernel.sort() }
         }
-        if dfa.mode == .all && includesStart {
-            if endOfText {
-                for leaf in startLeaves[contextPair] ?? [] where program.instructions[Int(leaf)].operation == .match {
-                    matches.append(program.instructions[Int(leaf)].argument)
-                }
-            } else if let startMatches = startMatchesByContext[contextPair] {
-                matches.append(contentsOf: startMatches)
-            }
-        }
-        if dfa.mode == .all && matches.count > 1 {
-            matches.sort()
-            var unique = 0
-            for index in matches.indices where index == 0 || matches[index] != matches[unique &- 1] {
-                matches[unique] = matches[index]
-                unique &+= 1
-            }
-            matches.removeLast(matches.count &- unique)
-        }
-        let nextContext: ByteContext = program.usesContext ? byteContext : .edge
+        let nextContext = dfa.stateContext(afterConsuming: byteContext)
         let target: Int
         if newKernel.isEmpty && matches.isEmpty {
             target = 0
@@ -378,6 +437,10 @@ struct DFACacheStorage {
                 return entry
             }
             target = intern(dfa, context: nextContext)
+            statesInSearch &+= 1
+            // Sets have a better fallback than the Pike VM (each pattern's own engines): leave a long input early
+            // when it keeps needing new transitions (more than one per 16 bytes).
+            if dfa.bailsOnDenseStates && position >= 32_768 && statesInSearch &* 16 > position { return nil }
         }
         let entry = encode(target: target, matched: !matches.isEmpty)
         table[row &* stride &+ klass] = entry
@@ -386,6 +449,107 @@ struct DFACacheStorage {
 
     private func encode(target: Int, matched: Bool) -> Int32 {
         Int32(truncatingIfNeeded: (target &* stride) << 1) | (matched ? 1 : 0)
+    }
+
+    /// All-threads transition (sets, reverse scans): the union over kernel instructions of where each one goes
+    /// on `klass`, each computed once per (instruction, context pair, class) and cached — states of a big set
+    /// share most of their threads, so a new state costs little more than a few lookups.
+    private mutating func allThreadsStep(_ program: Program, row: Int, klass: Int, endOfText: Bool, contextPair: Int,
+                                         before: ByteContext, after: ByteContext)
+    {
+        newKernel.removeAll(keepingCapacity: true)
+        matches.removeAll(keepingCapacity: true)
+        nextMark()
+        let first = kernelStarts[row]
+        for index in first..<(first + kernelCounts[row]) {
+            let item = kernelPool[index]
+            let stepKey = UInt64(UInt32(bitPattern: item)) << 20 | UInt64(contextPair) << 12 | UInt64(klass)
+            var cached = stepIndex[stepKey]
+            if cached == nil {
+                cached = computeStep(program, item: item, klass: klass, endOfText: endOfText, before: before,
+                                     after: after)
+                stepIndex[stepKey] = cached
+            }
+            guard let step = cached else { continue }
+            for position in step.nextStart..<(step.nextStart &+ step.nextCount) {
+                let next = stepPool[position]
+                if marks[Int(next)] != markStamp {
+                    marks[Int(next)] = markStamp
+                    newKernel.append(next)
+                }
+            }
+            for position in step.matchStart..<(step.matchStart &+ step.matchCount) {
+                matches.append(stepPool[position])
+            }
+        }
+        newKernel.sort()
+        if matches.count > 1 {
+            matches.sort()
+            var unique = 0
+            for index in matches.indices where index == 0 || matches[index] != matches[unique &- 1] {
+                matches[unique] = matches[index]
+                unique &+= 1
+            }
+            matches.removeLast(matches.count &- unique)
+        }
+    }
+
+    /// Where one instruction's closure goes on one byte class, appended to `stepPool`.
+    private mutating func computeStep(_ program: Program, item: Int32, klass: Int, endOfText: Bool,
+                                      before: ByteContext, after: ByteContext) -> Step
+    {
+        let savedLeaves = leaves.count
+        nextStamp()
+        let instructionCount = program.instructions.count
+        var matchIDs: [Int32] = []
+        stack.append(item)
+        while let id32 = stack.popLast() {
+            let id = Int(id32)
+            guard id >= 0 && id < instructionCount, visited[id] != visitStamp else { continue }
+            visited[id] = visitStamp
+            let instruction = program.instructions[id]
+            switch instruction.operation {
+            case .byteRange, .byteSet: leaves.append(id32)
+            case .match: matchIDs.append(instruction.argument)
+            case .split:
+                stack.append(instruction.alternative)
+                stack.append(instruction.next)
+            case .assertion:
+                if let code = AssertionCode(rawValue: instruction.argument), code.holds(before: before, after: after) {
+                    stack.append(instruction.next)
+                }
+            case .saveStart: stack.append(instruction.next)
+            case .fail: break
+            }
+        }
+        let nextStart = stepPool.count
+        if !endOfText {
+            let byte = program.classRepresentatives[klass]
+            nextStamp()
+            for leaf in leaves[savedLeaves...] {
+                let instruction = program.instructions[Int(leaf)]
+                let next = instruction.next
+                guard program.accepts(instruction, byte), next >= 0, Int(next) < visited.count,
+                    visited[Int(next)] != visitStamp
+                else { continue }
+                visited[Int(next)] = visitStamp
+                stepPool.append(next)
+            }
+        }
+        leaves.removeLast(leaves.count &- savedLeaves)
+        let nextCount = stepPool.count &- nextStart
+        let matchStart = stepPool.count
+        stepPool.append(contentsOf: matchIDs)
+        bytesUsed &+= (stepPool.count &- nextStart) &* 4 &+ 48
+        return Step(nextStart: nextStart, nextCount: nextCount, matchStart: matchStart, matchCount: matchIDs.count)
+    }
+
+    private mutating func nextMark() {
+        markStamp &+= 1
+        if markStamp == 0 {
+            for index in marks.indices { marks[index] = 0 }
+            markStamp = 1
+        }
     }
 
     /// Follows empty transitions from the kernel of `row`, in priority order, into `leaves` (byte instructions)
@@ -480,35 +644,6 @@ struct DFACacheStorage {
             }
         }
         startLeaves[contextPair] = result
-    }
-
-    /// Where the start loop's closure goes on byte class `klass` (sorted), and which patterns it matches.
-    private mutating func prepareStartSteps(_ program: Program, contextPair: Int, klass: Int, before: ByteContext,
-                                   after: ByteContext)
-    {
-        let slot = contextPair &* stride &+ klass
-        guard startSteps[slot] == nil else { return }
-        prepareStartLeaves(program, contextPair: contextPair, before: before, after: after)
-        let leaves = startLeaves[contextPair] ?? []
-        if startMatchesByContext[contextPair] == nil {
-            startMatchesByContext[contextPair] = leaves.compactMap { leaf in
-                let instruction = program.instructions[Int(leaf)]
-                return instruction.operation == .match ? instruction.argument : nil
-            }
-        }
-        let byte = program.classRepresentatives[klass]
-        nextStamp()
-        var steps: [Int32] = []
-        for leaf in leaves {
-            let instruction = program.instructions[Int(leaf)]
-            let next = instruction.next
-            guard program.accepts(instruction, byte), next >= 0, Int(next) < visited.count,
-                visited[Int(next)] != visitStamp
-            else { continue }
-            visited[Int(next)] = visitStamp
-            steps.append(next)
-        }
-        startSteps[slot] = steps.sorted()
     }
 
     private mutating func nextStamp() {
