@@ -6,6 +6,8 @@ struct RampartCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rampart",
         abstract: "Rampart: runtime application self-protection for server-side Swift.",
-        subcommands: []
+        subcommands: [
+            RegexCommand.self,
+        ]
     )
 }

@@ -1,0 +1,57 @@
+/// Unicode simple case folding, as RE2 applies it to case-insensitive literals and classes.
+///
+/// Scalars that fold together (CaseFolding.txt statuses C and S) form an orbit, e.g. `k K U+212A` or `s S U+017F`;
+/// a case-insensitive pattern accepts every member of the orbit of each scalar it names.
+enum CaseFolding {
+    /// Every scalar in the orbit of `value`, `value` first; just `[value]` when it has no case variants.
+    static func orbit(of value: UInt32) -> [UInt32] {
+        var members = [value]
+        guard var next = nextInOrbit(value) else { return members }
+        // Orbits are short cycles (at most 4 members); the bound guards against a malformed table.
+        var steps = 0
+        while next != value && steps < 8 {
+            members.append(next)
+            guard let following = nextInOrbit(next) else { break }
+            next = following
+            steps += 1
+        }
+        return members
+    }
+
+    /// `set` plus the orbit of each of its scalars.
+    static func closure(of set: CodePointSet) -> CodePointSet {
+        let table = UnicodeTables.caseOrbitNext
+        let entryCount = table.count / 2
+        var additions: [ClosedRange<UInt32>] = []
+        for range in set.ranges {
+            var entry = firstEntry(atOrAfter: range.lowerBound)
+            while entry < entryCount && table[2 * entry] <= range.upperBound {
+                for member in orbit(of: table[2 * entry]).dropFirst() where !set.contains(member) {
+                    additions.append(member...member)
+                }
+                entry += 1
+            }
+        }
+        return additions.isEmpty ? set : set.union(CodePointSet(additions))
+    }
+
+    /// The next member of `value`'s orbit, or nil when `value` has no case variants.
+    static func nextInOrbit(_ value: UInt32) -> UInt32? {
+        let table = UnicodeTables.caseOrbitNext
+        let entry = firstEntry(atOrAfter: value)
+        guard entry < table.count / 2, table[2 * entry] == value else { return nil }
+        return table[2 * entry + 1]
+    }
+
+    /// Index of the first table entry whose scalar is `>= value` (binary search).
+    private static func firstEntry(atOrAfter value: UInt32) -> Int {
+        let table = UnicodeTables.caseOrbitNext
+        var low = 0
+        var high = table.count / 2
+        while low < high {
+            let mid = (low + high) / 2
+            if table[2 * mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}
