@@ -27,7 +27,7 @@ let package = Package(
         ),
         // Prints RampartRegex's figures on the WAF regex workload of ../shared/tools/re2bench.
         .executableTarget(name: "RegexMeasure", dependencies: ["RampartRegex"]),
-                .testTarget(name: "RampartRegexTests", dependencies: ["RampartRegex"], exclude: ["Fixtures"]),
+        .testTarget(name: "RampartRegexTests", dependencies: ["RampartRegex"], exclude: ["Fixtures"]),
         .testTarget(name: "RampartWAFTests", dependencies: ["RampartWAF"]),
     ],
     swiftLanguageModes: [.v6]
