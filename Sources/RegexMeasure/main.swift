@@ -129,7 +129,6 @@ let setTime = clock.measure {
     }
 }
 print("RegexSet passes (ms): " + setPasses.map { String(format: "%.1f", $0) }.joined(separator: ", "))
-for set in sets { print(set.debugStatistics()) }
 print(String(format: "RegexSet:     %.1f ms per corpus pass (%d pattern matches)",
              milliseconds(setTime) / Double(repetitions), setMatches))
 
@@ -147,4 +146,3 @@ let largeTime = clock.measure {
 print(String(format: "RegexSet over one %d-byte text: %.1f ms (%.0f MB/s, %d patterns matched)", benign.count,
              milliseconds(largeTime), Double(benign.count) / 1e3 / max(milliseconds(largeTime), 0.001),
              largeMatches))
-for set in sets { print(set.debugStatistics()) }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A DFA built lazily from a `Program`, one state and one transition at a time, into a bounded cache.
 ///
 /// A state is the ordered list of NFA instructions reached by the last byte (before following empty transitions)
@@ -36,7 +38,11 @@ struct LazyDFA: Sendable {
     private let observesWordContext: Bool
     private let observesLineContext: Bool
 
+    /// Tells caches which automaton they hold states for.
+    let identity: Int
+
     init(program: Program, mode: Mode, direction: Direction, budget: Int, bailsOnDenseStates: Bool = false) {
+        self.identity = nextDFAIdentity.wrappingAdd(1, ordering: .relaxed).newValue
         self.program = program
         self.bailsOnDenseStates = bailsOnDenseStates
         self.mode = mode
@@ -234,6 +240,8 @@ struct LazyDFA: Sendable {
     }
 }
 
+private let nextDFAIdentity = Atomic<Int>(0)
+
 /// The mutable half of a `LazyDFA`: states, transitions and scratch space. Used by one thread at a time (pools
 /// hand caches out under a lock), which is why it is `@unchecked Sendable`.
 final class DFACache: @unchecked Sendable {
@@ -244,7 +252,6 @@ final class DFACache: @unchecked Sendable {
     var statesCreated: Int { storage.statesCreated }
     var transitionsComputed: Int { storage.transitionsComputed }
     var totalResets: Int { storage.totalResets }
-    var kernelTotal: Int { storage.kernelTotal }
 
     deinit {
         storage.table.deallocate()
@@ -300,10 +307,11 @@ struct DFACacheStorage {
     /// Resets during the current search, and where the last one happened: used to detect thrashing.
     private var lastResetPosition = 0
     private var resetsInSearch = 0
+    /// The `LazyDFA.identity` the cached states belong to.
+    private var owner = 0
     private var statesInSearch = 0
     private(set) var totalResets = 0
     private(set) var statesCreated = 0
-    var kernelTotal: Int { kernelPool.count }
     private(set) var transitionsComputed = 0
 
     init() {
@@ -317,7 +325,8 @@ struct DFACacheStorage {
         resetsInSearch = 0
         statesInSearch = 0
         lastResetPosition = 0
-        if stride != dfa.stride || visited.count != dfa.program.instructions.count {
+        if owner != dfa.identity {
+            owner = dfa.identity
             stride = dfa.stride
             budget = dfa.budget
             for byte in 0..<256 { classes[byte] = byte < dfa.program.byteClasses.count ? dfa.program.byteClasses[byte] : 0 }

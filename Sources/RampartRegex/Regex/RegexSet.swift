@@ -62,10 +62,6 @@ public final class RegexSet: Sendable {
 
     public var count: Int { patterns.count }
 
-    public func debugStatistics() -> String {
-        pool.withScratch { "states=\($0.forward.statesCreated) transitions=\($0.forward.transitionsComputed) resets=\($0.forward.totalResets) kernel=\($0.forward.kernelTotal) insts=\(dfa.program.instructions.count) classes=\(dfa.program.classCount)" }
-    }
-
     // MARK: matchingIndices
 
     /// Indices (ascending) of the patterns that match somewhere in `input`.
