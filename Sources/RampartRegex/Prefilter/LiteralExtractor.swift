@@ -63,6 +63,8 @@ enum LiteralExtractor {
                 consider(childFacts.required, best: &childRequired)
                 consider(childFacts.exact, best: &childRequired)
                 required = union(required, childRequired)
+                // Neither fact can come back once lost: skip the remaining branches.
+                if exact == nil && required == nil { break }
             }
             if let set = required, set.isEmpty || set.contains(where: \.isEmpty) { required = nil }
             return Facts(exact: exact, required: required)
