@@ -82,12 +82,12 @@ struct MatchStrategy: Sendable {
         }
         if length == 0 { return 0..<0 }
         guard let start = literal.searcher.firstOccurrence(in: input, literalIndex: 0) else { return nil }
-        return start..<(start + length)
+        return start..<(start &+ length)
     }
 
     private func hasBytes(_ bytes: [UInt8], in input: UnsafeRawBufferPointer, at start: Int) -> Bool {
         guard start >= 0, bytes.count <= input.count - start else { return false }
-        for index in bytes.indices where input[start + index] != bytes[index] { return false }
+        for index in bytes.indices where input[start &+ index] != bytes[index] { return false }
         return true
     }
 
