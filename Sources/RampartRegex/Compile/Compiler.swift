@@ -307,6 +307,18 @@ struct Compiler {
         }
     }
 
+    /// True when every match of `hir` must end at the end of the text.
+    static func isAnchoredAtEnd(_ hir: HIR) -> Bool {
+        switch hir {
+        case .assertion(.endOfText): return true
+        case .capture(_, _, let inner): return isAnchoredAtEnd(inner)
+        case .repetition(let inner, let min, _, _): return min >= 1 && isAnchoredAtEnd(inner)
+        case .concatenation(let children): return children.last.map(isAnchoredAtEnd) ?? false
+        case .alternation(let children): return !children.isEmpty && children.allSatisfy(isAnchoredAtEnd)
+        default: return false
+        }
+    }
+
     /// True when every match of `hir` must begin at the start of the text.
     static func isAnchoredAtStart(_ hir: HIR) -> Bool {
         switch hir {

@@ -218,7 +218,8 @@ struct DFACacheStorage {
     }
 
     private func encode(target: Int, matched: Bool) -> Int32 {
-        Int32(truncatingIfNeeded: (target &* stride) << 1) | (matched ? 1 : 0)
+        let offset = Int32(truncatingIfNeeded: target &* stride)
+        return matched ? -offset &- 2 : offset
     }
 
     /// All-threads transition (sets, reverse scans): the union over kernel instructions of where each one goes

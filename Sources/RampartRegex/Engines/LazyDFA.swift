@@ -8,8 +8,9 @@ import Synchronization
 /// sides, same depth-first priority order — and leftmost-first spans agree with the Pike VM by construction
 /// (including loops whose preferred branch is an assertion, such as `(?:\b|a)+`).
 ///
-/// Transition entries are `targetRowOffset << 1 | matchBit`, where the match bit says a match ended just before
-/// the byte that was consumed; `-1` marks a transition not computed yet. Row 0 is the dead state.
+/// Transition entries hold the target's row offset (row × stride): positive for a plain transition, `0` into the
+/// dead state (row 0), `-1` for a transition not computed yet, and `-(offset) - 2` when a match ended just before
+/// the consumed byte — so the hot loop tells the common case apart with one comparison (`entry > 0`).
 struct LazyDFA: Sendable {
     enum Mode: Sendable {
         /// Leftmost-first: lower-priority threads are dropped once a higher-priority thread matches.
@@ -82,6 +83,12 @@ struct LazyDFA: Sendable {
         case gaveUp
     }
 
+    /// The row offset a computed entry leads to (see the type's documentation for the encoding).
+    @inline(__always)
+    static func target(of entry: Int32) -> Int {
+        entry >= 0 ? Int(entry) : Int(-(entry &+ 2))
+    }
+
     // MARK: - Searches
     //
     // Each search runs a tight loop while transitions are cached, plain and not matching, and leaves it for
@@ -108,20 +115,20 @@ struct LazyDFA: Sendable {
         if let base = input.baseAddress {
             while position < count {
                 var entry = table[offset &+ Int(classes[Int(base.load(fromByteOffset: position, as: UInt8.self))])]
-                if entry > 0 && entry & 1 == 0 {
-                    offset = Int(entry >> 1)
+                if entry > 0 {
+                    offset = Int(entry)
                     position &+= 1
                     continue
                 }
-                if entry < 0 {
+                if entry == -1 {
                     let klass = Int(classes[Int(base.load(fromByteOffset: position, as: UInt8.self))])
                     guard let computed = cache.transition(self, row: offset / stride, klass: klass, position: position)
                     else { return .gaveUp }
                     entry = computed
                     table = cache.table
                 }
-                offset = Int(entry >> 1)
-                if entry & 1 != 0 {
+                offset = LazyDFA.target(of: entry)
+                if entry < 0 {
                     lastEnd = position
                     if earliest { return .match(position) }
                 }
@@ -130,12 +137,12 @@ struct LazyDFA: Sendable {
             }
         }
         var entry = table[offset &+ program.classCount]
-        if entry < 0 {
+        if entry == -1 {
             guard let computed = cache.transition(self, row: offset / stride, klass: program.classCount, position: count)
             else { return .gaveUp }
             entry = computed
         }
-        if entry & 1 != 0 { lastEnd = count }
+        if entry < 0 { lastEnd = count }
         return lastEnd >= 0 ? .match(lastEnd) : .noMatch
     }
 
@@ -160,31 +167,31 @@ struct LazyDFA: Sendable {
             while position > 0 {
                 let klass = Int(classes[Int(base.load(fromByteOffset: position &- 1, as: UInt8.self))])
                 var entry = table[offset &+ klass]
-                if entry > 0 && entry & 1 == 0 {
-                    offset = Int(entry >> 1)
+                if entry > 0 {
+                    offset = Int(entry)
                     position &-= 1
                     continue
                 }
-                if entry < 0 {
+                if entry == -1 {
                     guard let computed = cache.transition(self, row: offset / stride, klass: klass,
                                                           position: end &- position)
                     else { return .gaveUp }
                     entry = computed
                     table = cache.table
                 }
-                offset = Int(entry >> 1)
-                if entry & 1 != 0 { earliestStart = position }
+                offset = LazyDFA.target(of: entry)
+                if entry < 0 { earliestStart = position }
                 if offset == 0 { return earliestStart >= 0 ? .match(earliestStart) : .noMatch }
                 position &-= 1
             }
         }
         var entry = table[offset &+ program.classCount]
-        if entry < 0 {
+        if entry == -1 {
             guard let computed = cache.transition(self, row: offset / stride, klass: program.classCount, position: end)
             else { return .gaveUp }
             entry = computed
         }
-        if entry & 1 != 0 { earliestStart = 0 }
+        if entry < 0 { earliestStart = 0 }
         return earliestStart >= 0 ? .match(earliestStart) : .noMatch
     }
 
@@ -212,30 +219,30 @@ struct LazyDFA: Sendable {
             while position < count {
                 let klass = Int(classes[Int(base.load(fromByteOffset: position, as: UInt8.self))])
                 var entry = table[offset &+ klass]
-                if entry > 0 && entry & 1 == 0 {
-                    offset = Int(entry >> 1)
+                if entry > 0 {
+                    offset = Int(entry)
                     position &+= 1
                     continue
                 }
-                if entry < 0 {
+                if entry == -1 {
                     guard let computed = cache.transition(self, row: offset / stride, klass: klass, position: position)
                     else { return false }
                     entry = computed
                     table = cache.table
                 }
-                offset = Int(entry >> 1)
-                if entry & 1 != 0, cache.reportMatches(row: offset / stride, onMatch: onMatch) { return true }
+                offset = LazyDFA.target(of: entry)
+                if entry < 0, cache.reportMatches(row: offset / stride, onMatch: onMatch) { return true }
                 if offset == 0 { return true }
                 position &+= 1
             }
         }
         var entry = table[offset &+ program.classCount]
-        if entry < 0 {
+        if entry == -1 {
             guard let computed = cache.transition(self, row: offset / stride, klass: program.classCount, position: count)
             else { return false }
             entry = computed
         }
-        if entry & 1 != 0 { _ = cache.reportMatches(row: Int(entry >> 1) / stride, onMatch: onMatch) }
+        if entry < 0 { _ = cache.reportMatches(row: LazyDFA.target(of: entry) / stride, onMatch: onMatch) }
         return true
     }
 }

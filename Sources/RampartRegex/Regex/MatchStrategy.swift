@@ -11,6 +11,8 @@ struct MatchStrategy: Sendable {
     }
 
     let hir: HIR
+    /// Every match ends at the end of the text: a reverse scan from the end answers, usually after a few bytes.
+    let anchoredAtEnd: Bool
     let plainLiteral: PlainLiteral?
     let prefilter: LiteralSearcher?
     let forward: LazyDFA
@@ -20,6 +22,7 @@ struct MatchStrategy: Sendable {
 
     init(hir: HIR, pattern: String, limits: RegexLimits) throws(RegexError) {
         self.hir = hir
+        anchoredAtEnd = Compiler.isAnchoredAtEnd(hir)
         let program = try Compiler.compile(hir, pattern: pattern, limits: limits)
         forward = LazyDFA(program: program, mode: .leftmostFirst, direction: .forward, budget: limits.dfaCacheBytes)
         reverse = ReverseDFA(hir: hir, pattern: pattern, limits: limits)
@@ -35,6 +38,13 @@ struct MatchStrategy: Sendable {
         if let plainLiteral { return literalSpan(plainLiteral, input) != nil }
         if let prefilter, !prefilter.occurs(in: input) { return false }
         return pool.withScratch { scratch in
+            if anchoredAtEnd, let reverse = reverse.dfa {
+                switch reverse.searchReverse(input, end: input.count, cache: scratch.reverse) {
+                case .match: return true
+                case .noMatch: return false
+                case .gaveUp: break
+                }
+            }
             switch forward.searchForward(input, anchored: forward.program.anchoredAtStart, earliest: true,
                                          cache: scratch.forward)
             {
@@ -51,6 +61,13 @@ struct MatchStrategy: Sendable {
         if let plainLiteral { return literalSpan(plainLiteral, input) }
         if let prefilter, !prefilter.occurs(in: input) { return nil }
         return pool.withScratch { scratch in
+            if anchoredAtEnd, let reverse = reverse.dfa {
+                switch reverse.searchReverse(input, end: input.count, cache: scratch.reverse) {
+                case .match(let start): return start..<input.count
+                case .noMatch: return nil
+                case .gaveUp: break
+                }
+            }
             let anchored = forward.program.anchoredAtStart
             switch forward.searchForward(input, anchored: anchored, earliest: false, cache: scratch.forward) {
             case .noMatch:
