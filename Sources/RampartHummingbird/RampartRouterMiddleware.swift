@@ -1,6 +1,5 @@
 // RampartHummingbird: Rampart protection for Hummingbird 2 apps (one router middleware).
 
-import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -111,8 +110,7 @@ public struct RampartRouterMiddleware<Context: RequestContext>: RouterMiddleware
             route: context.endpointPath,
             // Hummingbird keeps parameters percent-encoded; rules expect the decoded value, as the app sees it.
             pathParameters: context.parameters.map { parameter in
-                let value = String(parameter.value)
-                return (String(parameter.key), value.removingPercentEncoding ?? value)
+                (String(parameter.key), PercentDecoding.decode(parameter.value))
             })
     }
 }

@@ -37,3 +37,16 @@ struct RequestBodyParserTests {
         #expect(RequestBodyParser.parse([], contentType: "application/json").body == nil)
     }
 }
+
+@Suite("Percent decoding")
+struct PercentDecodingTests {
+    @Test func decoding() {
+        #expect(PercentDecoding.decode("a%20b%2Fc") == "a b/c")
+        #expect(PercentDecoding.decode("a+b", plusAsSpace: true) == "a b")
+        #expect(PercentDecoding.decode("a+b") == "a+b")
+        #expect(PercentDecoding.decode("100%") == "100%")
+        #expect(PercentDecoding.decode("%zz%4") == "%zz%4")
+        #expect(PercentDecoding.decode("%FF%FE") == "\u{FFFD}\u{FFFD}")
+        #expect(PercentDecoding.decode("%C3%A9t%C3%A9") == "été")
+    }
+}

@@ -26,10 +26,35 @@ func makeAgent(mode: ProtectionMode, trustedProxies: [String] = []) -> (RampartA
     return (RampartAgent(configuration: configuration, logger: logger, exporters: [collected]), collected)
 }
 
-/// Runs a real Vapor server on 127.0.0.1 with the middleware installed the documented way.
+/// A response from the live server.
+struct LiveResponse {
+    var status: HTTPResponseStatus
+    var headers: HTTPHeaders
+    var body: ByteBuffer
+}
+
+/// Sends requests to the live server with a generous deadline (CI machines run many suites at once).
+struct LiveClient: Sendable {
+    let port: Int
+
+    func test(
+        _ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil,
+        afterResponse: (LiveResponse) async throws -> Void
+    ) async throws {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/\(path)")
+        request.method = method
+        request.headers = headers
+        if let body { request.body = .bytes(body) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        try await afterResponse(LiveResponse(status: response.status, headers: response.headers, body: bytes))
+    }
+}
+
+/// Runs a real Vapor server on 127.0.0.1 (a free port) with the middleware installed the documented way.
 func withProtectedApp(
     agent: RampartAgent, securityHeaders: SecurityHeaders? = nil,
-    _ body: (any TestingApplicationTester) async throws -> Void
+    _ body: (LiveClient) async throws -> Void
 ) async throws {
     let app = try await Application.make(.testing)
     app.logger.logLevel = .critical
@@ -43,13 +68,16 @@ func withProtectedApp(
         return "welcome"
     }
     app.get("whoami") { request in request.rampart?.clientIP ?? "none" }
-    let port = Int.random(in: 20_000..<60_000)
     do {
-        try await body(try app.testing(method: .running(hostname: "127.0.0.1", port: port)))
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        let port = try #require(app.http.server.shared.localAddress?.port)
+        try await body(LiveClient(port: port))
     } catch {
+        await app.server.shutdown()
         try await app.asyncShutdown()
         throw error
     }
+    await app.server.shutdown()
     try await app.asyncShutdown()
 }
 

@@ -85,10 +85,10 @@ public struct BlockingResponseRenderer: Sendable {
         for range in accept.split(separator: ",") {
             let parts = range.split(separator: ";")
             guard let typePart = parts.first else { continue }
-            let type = typePart.trimmingCharacters(in: .whitespaces).lowercased()
+            let type = typePart.trimmingSpaces().lowercased()
             var quality = 1.0
             for parameter in parts.dropFirst() {
-                let pair = parameter.trimmingCharacters(in: .whitespaces)
+                let pair = parameter.trimmingSpaces()
                 if pair.hasPrefix("q="), let value = Double(pair.dropFirst(2)), value.isFinite {
                     quality = value
                 }

@@ -285,8 +285,7 @@ public final class RequestSecurityContext: @unchecked Sendable {
     }
 
     static func decodeComponent(_ text: Substring) -> String {
-        let spaced = text.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
+        PercentDecoding.decode(text, plusAsSpace: true)
     }
 
     static func newResponseID() -> String { UUID().uuidString.lowercased() }
