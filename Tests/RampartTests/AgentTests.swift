@@ -203,7 +203,7 @@ struct AgentTests {
         configuration.rulesPath = path
         let agent = RampartAgent(configuration: configuration)
         #expect(agent.isEnabled)
-        #expect(agent.wafHandle?.current.rulesetVersion == "rampart-embedded-0.1")
+        #expect(agent.wafHandle?.current.rulesetVersion == DefaultRuleset.version)
     }
 
     @Test("malformed and hostile input never crashes the agent")
