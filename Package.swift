@@ -11,17 +11,24 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Engine layer: depends on nothing outside the toolchain.
         .target(name: "RampartRegex"),
         .target(name: "RampartWAF", dependencies: ["RampartRegex"]),
+        // Runs libddwaf's black-box validator tests (YAML) against RampartWAF.
+        .target(
+            name: "RampartConformance",
+            dependencies: ["RampartWAF", .product(name: "Yams", package: "Yams")]
+        ),
         // The `rampart` command line: regex, WAF and RASP tools.
         .executableTarget(
             name: "RampartCLI",
             dependencies: [
                 "RampartRegex",
                 "RampartWAF",
+                "RampartConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -29,6 +36,11 @@ let package = Package(
         .executableTarget(name: "RegexMeasure", dependencies: ["RampartRegex"]),
         .testTarget(name: "RampartRegexTests", dependencies: ["RampartRegex"]),
         .testTarget(name: "RampartWAFTests", dependencies: ["RampartWAF"]),
+        .testTarget(
+            name: "RampartConformanceTests",
+            dependencies: ["RampartConformance"],
+            exclude: ["Fixtures"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
