@@ -101,7 +101,11 @@ import Testing
                     + rule("a2", type: "sqli", parameters: #""inputs": [{"address": "q"}], "regex": "x""#) + ","
                     + rule("b1", type: "xss", parameters: #""inputs": [{"address": "q"}], "regex": "x""#)),
             configuration: noObfuscation)
-        #expect(firedIDs(waf, ["q": "x"]) == ["a1", "b1"])
+        // One event per type; which of a1/a2 wins follows libddwaf's hash-table order (see RuleOrderTests).
+        let fired = firedIDs(waf, ["q": "x"])
+        #expect(fired.count == 2)
+        #expect(fired.contains("b1"))
+        #expect(fired.contains("a1") != fired.contains("a2"))
         let blocking = try WAF(
             rulesetJSON: ruleset(
                 rule("m1", type: "sqli", parameters: #""inputs": [{"address": "q"}], "regex": "x""#) + ","

@@ -9,6 +9,8 @@ enum OperatorRegistry {
         EqualsOperator.self,
         ExactMatchOperator.self,
         MatchRegexOperator.self,
+        PhraseMatchOperator.self,
+        IPMatchOperator.self,
         IsSQLiOperator.self,
         IsXSSOperator.self,
         SQLiDetectorOperator.self,

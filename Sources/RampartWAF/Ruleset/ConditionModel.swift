@@ -10,6 +10,7 @@ enum DataSource: Sendable, Hashable {
 protocol TransformStep: Sendable {
     /// The transformed bytes, or nil when the input is unchanged.
     func apply(to input: [UInt8]) -> [UInt8]?
+    func apply(to input: UnsafeRawBufferPointer) -> [UInt8]?
 }
 
 /// The transformers of one input, applied in order. Equal chains are compared by name so conditions sharing
@@ -27,16 +28,17 @@ struct TransformerChain: Sendable, Hashable {
 
     /// The transformed value, or nil when no step changed it.
     func apply(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
-        guard !steps.isEmpty else { return nil }
-        var current = [UInt8](bytes)
-        var changed = false
-        for step in steps {
-            if let next = step.apply(to: current) {
-                current = next
-                changed = true
+        guard let first = steps.first else { return nil }
+        // The first step reads the value in place; later ones only run on a copy if something changed.
+        var current = first.apply(to: bytes)
+        for step in steps.dropFirst() {
+            if let changed = current {
+                if let next = step.apply(to: changed) { current = next }
+            } else {
+                current = step.apply(to: bytes)
             }
         }
-        return changed ? current : nil
+        return current
     }
 }
 

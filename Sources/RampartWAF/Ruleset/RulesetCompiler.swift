@@ -30,7 +30,9 @@ struct RulesetCompiler {
         let parser = RuleParser(addresses: addresses, rulesData: rulesData, artifacts: artifacts, limits: limits)
         var rules: [CompiledRule] = []
         var seenIDs: Set<String> = []
-        for (key, source) in [("rules", RuleSource.base), ("custom_rules", RuleSource.user)] {
+        // `rules_compat` holds base rules for newer engines (gated by `min_version`); libddwaf adds them to the
+        // base rules after `rules`.
+        for (key, source) in [("rules", RuleSource.base), ("rules_compat", .base), ("custom_rules", .user)] {
             guard let value = sections[key] else { continue }
             var section = RulesetDiagnostics.Section()
             if case .array(let items) = value {
@@ -51,7 +53,11 @@ struct RulesetCompiler {
             } else {
                 section.error = "invalid type '\(value.typeName)' for key '\(key)', expected 'array'"
             }
-            if source == .base { diagnostics.rules = section } else { diagnostics.customRules = section }
+            switch key {
+            case "rules": diagnostics.rules = section
+            case "rules_compat": diagnostics.rulesCompat = section
+            default: diagnostics.customRules = section
+            }
         }
 
         var overrideDiagnostics = RulesetDiagnostics.Section()
@@ -92,45 +98,49 @@ struct RulesetCompiler {
     }
 
     /// libddwaf's order: by module; inside a module blocking rules first, then custom before base rules (base
-    /// first in ACL and RASP modules), then by `type` where rules are grouped by type; otherwise ruleset order.
+    /// first in ACL and RASP modules), then by `type` where rules are grouped by type. Rules equal on all of
+    /// these keep the relative order libddwaf gives them (see `LibddwafRuleOrder`), which decides which rule of
+    /// a type is reported when several match. Disabled rules are left out, as in libddwaf.
     static func evaluationOrder(_ rules: [CompiledRule], actions: [String: WAFAction])
         -> (rules: [CompiledRule], verdicts: [RuleVerdict], plans: [ModulePlan])
     {
+        // libddwaf reads base and custom rules back from two id-keyed hash tables.
+        var candidates: [(rule: CompiledRule, verdict: RuleVerdict)] = []
+        for source in [RuleSource.base, .user] {
+            let members = rules.filter { $0.source == source }
+            for index in LibddwafRuleOrder.hashTableIterationOrder(members.map(\.id)) where members[index].enabled {
+                candidates.append((members[index], verdict(of: members[index], actions: actions)))
+            }
+        }
         var orderedRules: [CompiledRule] = []
         var verdicts: [RuleVerdict] = []
         var plans: [ModulePlan] = []
         for module in RuleModule.allCases {
-            let members = rules.enumerated().filter { $0.element.module == module }
+            var members = candidates.filter { $0.rule.module == module }
             guard !members.isEmpty else { continue }
-            let sorted = members.sorted { left, right in
-                let leftVerdict = verdict(of: left.element, actions: actions)
-                let rightVerdict = verdict(of: right.element, actions: actions)
-                if leftVerdict != rightVerdict { return leftVerdict > rightVerdict }
-                if left.element.source != right.element.source {
-                    return module.baseRulesFirst
-                        ? left.element.source == .base : left.element.source == .user
+            LibddwafRuleOrder.sort(&members) { left, right in
+                if left.verdict != right.verdict { return left.verdict > right.verdict }
+                if left.rule.source != right.rule.source {
+                    return module.baseRulesFirst ? left.rule.source == .base : left.rule.source == .user
                 }
-                if module.groupsByType, left.element.type != right.element.type {
-                    return left.element.type < right.element.type
-                }
-                return left.offset < right.offset
+                guard module.groupsByType else { return false }
+                return left.rule.type.utf8.lexicographicallyPrecedes(right.rule.type.utf8)
             }
             let start = orderedRules.count
             var collections: [RuleCollection] = []
-            for (position, member) in sorted.enumerated() {
+            for (position, member) in members.enumerated() {
                 let index = start + position
-                let ruleVerdict = verdict(of: member.element, actions: actions)
-                orderedRules.append(member.element)
-                verdicts.append(ruleVerdict)
+                orderedRules.append(member.rule)
+                verdicts.append(member.verdict)
                 guard module.groupsByType else { continue }
-                if let last = collections.last, last.name == member.element.type {
+                if let last = collections.last, last.name == member.rule.type {
                     collections[collections.count - 1].range = last.range.lowerBound..<(index + 1)
                 } else {
-                    collections.append(RuleCollection(name: member.element.type, verdict: ruleVerdict, range: index..<(index + 1)))
+                    collections.append(
+                        RuleCollection(name: member.rule.type, verdict: member.verdict, range: index..<(index + 1)))
                 }
             }
-            plans.append(
-                ModulePlan(module: module, range: start..<orderedRules.count, collections: collections))
+            plans.append(ModulePlan(module: module, range: start..<orderedRules.count, collections: collections))
         }
         return (orderedRules, verdicts, plans)
     }

@@ -28,6 +28,8 @@ public struct RulesetDiagnostics: Sendable, Codable, Hashable {
     }
 
     public var rules: Section?
+    /// `rules_compat`: base rules gated by engine version.
+    public var rulesCompat: Section?
     public var customRules: Section?
     public var rulesData: Section?
     public var exclusions: Section?
@@ -41,6 +43,7 @@ public struct RulesetDiagnostics: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case rules
+        case rulesCompat = "rules_compat"
         case customRules = "custom_rules"
         case rulesData = "rules_data"
         case exclusions
@@ -51,7 +54,7 @@ public struct RulesetDiagnostics: Sendable, Codable, Hashable {
 
     /// True when some entry failed (not merely skipped) or a section was malformed.
     public var hasErrors: Bool {
-        [rules, customRules, rulesData, exclusions, rulesOverride, actions, processors, scanners]
+        [rules, rulesCompat, customRules, rulesData, exclusions, rulesOverride, actions, processors, scanners]
             .contains { section in
                 guard let section else { return false }
                 return !section.failed.isEmpty || section.error != nil
