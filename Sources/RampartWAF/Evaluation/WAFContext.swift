@@ -324,13 +324,14 @@ private struct Evaluation {
     ) -> ConditionHit? {
         var anyNew = false
         var ephemeral = false
-        var arguments: [String: ArgumentValue] = [:]
+        // Every present input of each argument, in rule order: libddwaf tries each `params` address in turn.
+        var candidates: [(name: String, values: [ArgumentValue])] = []
         var inputIndex = 0
         for argument in condition.arguments {
-            var chosen: ArgumentValue?
+            var values: [ArgumentValue] = []
             for input in argument.inputs {
                 defer { inputIndex += 1 }
-                guard chosen == nil, let (root, isEphemeral) = currentValue(input.addressID) else { continue }
+                guard let (root, isEphemeral) = currentValue(input.addressID) else { continue }
                 if isEphemeral {
                     anyNew = true
                     ephemeral = true
@@ -341,13 +342,32 @@ private struct Evaluation {
                 guard let value = ValueWalker.resolve(root, keyPath: input.keyPath, limits: ruleset.limits) else {
                     continue
                 }
-                chosen = ArgumentValue(address: input.address, keyPath: input.keyPath, value: value)
+                values.append(ArgumentValue(address: input.address, keyPath: input.keyPath, value: value))
             }
-            if let chosen { arguments[argument.name] = chosen }
+            if !values.isEmpty { candidates.append((argument.name, values)) }
         }
         guard anyNew else { return nil }
-        for (name, required) in structured.argumentNames where required && arguments[name] == nil { return nil }
-        guard let match = structured.evaluate(arguments, limits: ruleset.limits) else { return nil }
-        return ConditionHit(match: match, ephemeral: ephemeral)
+        for (name, required) in structured.argumentNames
+        where required && !candidates.contains(where: { $0.name == name }) {
+            return nil
+        }
+        // Odometer over the candidates, first inputs first; bounded so a rule with many inputs stays cheap.
+        var choice = [Int](repeating: 0, count: candidates.count)
+        for _ in 0..<256 {
+            var arguments: [String: ArgumentValue] = [:]
+            for (slot, candidate) in candidates.enumerated() { arguments[candidate.name] = candidate.values[choice[slot]] }
+            if let match = structured.evaluate(arguments, limits: ruleset.limits) {
+                return ConditionHit(match: match, ephemeral: ephemeral)
+            }
+            var slot = candidates.count - 1
+            while slot >= 0 {
+                choice[slot] += 1
+                if choice[slot] < candidates[slot].values.count { break }
+                choice[slot] = 0
+                slot -= 1
+            }
+            if slot < 0 { break }
+        }
+        return nil
     }
 }
