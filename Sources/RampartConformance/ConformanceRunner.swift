@@ -110,8 +110,10 @@ public enum ConformanceRunner {
             references = RuleReference.all(in: node)
             waf = try WAF(rulesetJSON: YAMLConversion.jsonBytes(node))
         } catch {
-            return paths.map {
-                ConformanceOutcome(path: $0, name: $0, status: .failed("\(rulesetPath) did not load: \(error)"))
+            return paths.map { path in
+                let status: ConformanceOutcome.Status =
+                    skips[path].map { .skipped($0) } ?? .failed("\(rulesetPath) did not load: \(error)")
+                return ConformanceOutcome(path: path, name: path, status: status)
             }
         }
         let comparison = StepComparison(references: references)

@@ -7,7 +7,8 @@ struct ConformanceTest {
     struct Step {
         var input: [String: WAFValue]
         var expectsMatch: Bool
-        var rules: [ExpectedRule]
+        /// The `rules` list: each entry maps rule ids to their expected condition matches.
+        var ruleGroups: [[ExpectedRule]]
         var actions: Node?
         var attributes: Node?
     }
@@ -60,21 +61,23 @@ struct ConformanceTest {
         guard code == "match" || code == "ok" else {
             throw YAMLConversion.Failure(description: "\(file): unknown code `\(code)`")
         }
-        var rules: [ExpectedRule] = []
+        var ruleGroups: [[ExpectedRule]] = []
         if case .sequence(let ruleNodes)? = YAMLConversion.field(node, "rules") {
             for ruleNode in ruleNodes {
                 guard case .mapping(let mapping) = ruleNode else {
                     throw YAMLConversion.Failure(description: "\(file): a `rules` entry is not a map")
                 }
+                var group: [ExpectedRule] = []
                 for pair in mapping {
                     let conditions: [Node]
                     if case .sequence(let entries) = pair.value { conditions = Array(entries) } else { conditions = [] }
-                    rules.append(ExpectedRule(id: YAMLConversion.keyText(pair.key), conditions: conditions))
+                    group.append(ExpectedRule(id: YAMLConversion.keyText(pair.key), conditions: conditions))
                 }
+                ruleGroups.append(group)
             }
         }
         return Step(
-            input: input, expectsMatch: code == "match", rules: rules,
+            input: input, expectsMatch: code == "match", ruleGroups: ruleGroups,
             actions: YAMLConversion.field(node, "actions"), attributes: YAMLConversion.field(node, "attributes"))
     }
 }

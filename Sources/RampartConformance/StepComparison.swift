@@ -9,19 +9,25 @@ struct StepComparison {
         let fired = result.events.map(\.rule.id)
         if step.expectsMatch && fired.isEmpty { return "code: expected match, got ok" }
         if !step.expectsMatch && !fired.isEmpty { return "code: expected ok, got match (rules \(fired))" }
-        let expectedIDs = Set(step.rules.map(\.id))
-        let firedIDs = Set(fired)
-        if step.expectsMatch || !step.rules.isEmpty, expectedIDs != firedIDs {
-            let missing = expectedIDs.subtracting(firedIDs).sorted()
-            let unexpected = firedIDs.subtracting(expectedIDs).sorted()
-            return "rules: missing \(missing), unexpected \(unexpected)"
+        // As libddwaf's reference runner: one event per `rules` entry, each event's id a key of an entry, each
+        // entry matched by an event, no rule reported twice.
+        if step.expectsMatch || !step.ruleGroups.isEmpty {
+            if fired.count != step.ruleGroups.count {
+                let expected = step.ruleGroups.map { $0.map(\.id) }
+                return "rules: expected \(step.ruleGroups.count) events \(expected), got \(fired.count) \(fired)"
+            }
+            if fired.count != Set(fired).count { return "rules: a rule reported more than once: \(fired)" }
+            for group in step.ruleGroups where !group.contains(where: { fired.contains($0.id) }) {
+                return "rules: none of \(group.map(\.id)) fired (got \(fired))"
+            }
         }
-        if fired.count != firedIDs.count { return "rules: a rule reported more than once: \(fired)" }
         for event in result.events {
             if let difference = eventDifference(event) { return "rule \(event.rule.id): \(difference)" }
-        }
-        for expected in step.rules {
-            guard let event = result.events.first(where: { $0.rule.id == expected.id }) else { continue }
+            guard step.expectsMatch || !step.ruleGroups.isEmpty else { continue }
+            guard let expected = step.ruleGroups.lazy.compactMap({ $0.first(where: { $0.id == event.rule.id }) }).first
+            else {
+                return "rules: unexpected rule \(event.rule.id)"
+            }
             if expected.conditions.count != event.ruleMatches.count {
                 return "rule \(expected.id): expected \(expected.conditions.count) condition matches, "
                     + "got \(event.ruleMatches.count)"
