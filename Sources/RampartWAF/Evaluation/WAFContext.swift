@@ -32,6 +32,18 @@ public final class WAFContext: @unchecked Sendable {
                 exclusionActive: Array(repeating: false, count: ruleset.exclusions.count)))
     }
 
+    private init(waf: WAF, state: State) {
+        self.waf = waf
+        self.state = Locked(state)
+    }
+
+    /// A context for a nested evaluation (libddwaf's subcontext, e.g. a sequence of RASP calls): it starts from
+    /// everything this context holds, accumulates its own data across its `run` calls, and leaves this context
+    /// unchanged — neither its data nor the rules it fired are remembered here.
+    public func makeSubcontext() -> WAFContext {
+        WAFContext(waf: waf, state: state.withLock { $0 })
+    }
+
     /// Adds `data` to the context, evaluates `ephemeral` data for this call only, and runs every rule with new
     /// data to read, stopping once `budget` is spent (`timedOut`, with the events found until then).
     public func run(_ data: [String: WAFValue], ephemeral: [String: WAFValue] = [:], budget: Duration) -> WAFResult {
