@@ -47,7 +47,7 @@ public struct ConformanceReport: Sendable {
 
 /// Runs libddwaf's validator tests: every folder holding a `ruleset.yaml` is a suite whose other `.yaml` files
 /// are tests. A test's runs share one context in order; a run that is a list is evaluated in one subcontext
-/// (its data is ephemeral: evaluated with what the context holds, then forgotten).
+/// (`WAFContext.makeSubcontext()`: its data accumulates over the list, then is forgotten).
 public enum ConformanceRunner {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
@@ -155,11 +155,9 @@ public enum ConformanceRunner {
                     return "run \(runIndex): \(difference)"
                 }
             case .subcontext(let steps):
-                // Data accumulates within the subcontext and none of it stays in the context afterwards.
-                var subcontextData: [String: WAFValue] = [:]
+                let subcontext = context.makeSubcontext()
                 for (stepIndex, step) in steps.enumerated() {
-                    subcontextData.merge(step.input) { _, new in new }
-                    let result = context.run([:], ephemeral: subcontextData, budget: .seconds(10))
+                    let result = subcontext.run(step.input, budget: .seconds(10))
                     if result.timedOut { return "run \(runIndex).\(stepIndex): timed out" }
                     guard step.expectsMatch else { continue }
                     if let difference = comparison.firstDifference(step, result) {
