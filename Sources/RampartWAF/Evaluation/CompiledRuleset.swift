@@ -20,6 +20,9 @@ final class CompiledRuleset: Sendable {
     let groupSlots: [[ScanGroup.Slot?]]
     /// Which exclusions target each rule (indices into `exclusions`).
     let ruleExclusions: [[Int]]
+    /// Where each condition's inputs start in a flat per-input table (contexts keep one such table).
+    let inputOffsets: [Int]
+    let inputCount: Int
 
     init(
         rules: [CompiledRule], verdicts: [RuleVerdict], plans: [ModulePlan],
@@ -56,6 +59,14 @@ final class CompiledRuleset: Sendable {
             exclusions.indices.filter { exclusions[$0].targets(rule) }
         }
         (scanGroups, groupSlots) = ScanGroup.build(conditions: conditions, artifacts: artifacts)
+        var offsets: [Int] = []
+        var total = 0
+        for condition in conditions {
+            offsets.append(total)
+            total += condition.inputs.count
+        }
+        inputOffsets = offsets
+        inputCount = total
     }
 
     /// Addresses some rule or exclusion reads.

@@ -131,77 +131,136 @@ struct ConditionHit: Sendable {
 }
 
 extension ScanGroup {
-    /// Scans `root` (the address value) and reports the first hit of each member, in iteration order, skipping
-    /// members already `done`. Throws when the deadline passes mid-scan.
+    /// Scans `root` (the address value) and reports the first hit of each member, in iteration order. Throws when
+    /// the deadline passes mid-scan.
     func scan(
         _ root: WAFValue, limits: WAFLimits, ephemeral: Bool, deadline: inout Deadline,
         report: (Int, ConditionHit) -> Void
     ) throws(DeadlineExceeded) {
-        var found = [Bool](repeating: false, count: members.count)
-        var remaining = members.count
-        var candidates: [Int] = []
-        var timedOut = false
-        var clock = deadline
-        defer { deadline = clock }
-        let walker = ValueWalker(limits: limits)
-        let address = input.address
-        walker.walk(root, keyPath: input.keyPath, source: input.source) { item, path in
-            if clock.tick() {
-                timedOut = true
-                return false
+        var state = ScanState(group: self, limits: limits, ephemeral: ephemeral, deadline: deadline)
+        var current = root
+        for component in input.keyPath {
+            guard let next = ValueWalker.resolve(current, keyPath: [component], limits: limits) else {
+                deadline = state.deadline
+                return
             }
-            let text: String
-            switch item {
-            case .key(let key): text = key
-            case .scalar(.string(let string)): text = string
-            case .scalar(let scalar):
-                for index in scalarReaders where !found[index] {
-                    let matcher = members[index].matcher
-                    guard matcher.inspects(scalar), let highlight = matcher.match(scalar: scalar) else { continue }
-                    found[index] = true
-                    remaining -= 1
-                    report(index, ConditionHit(
-                        address: address, keyPath: path, value: scalar.scalarText, highlight: highlight,
-                        operatorName: matcher.operatorName, operatorValue: matcher.operatorValue, ephemeral: ephemeral))
-                }
-                return remaining > 0
-            }
-            var utf8 = text
-            utf8.withUTF8 { raw in
-                let whole = UnsafeRawBufferPointer(raw)
-                let bytes = UnsafeRawBufferPointer(rebasing: whole[0..<limits.inspectedLength(of: whole)])
-                if let transformed = input.transformers.apply(bytes) {
-                    transformed.withUnsafeBytes { check($0, path: path) }
-                } else {
-                    check(bytes, path: path)
-                }
-            }
-            return remaining > 0
+            current = next
+            state.path.append(component)
         }
+        _ = state.visit(current, level: 1 + input.keyPath.count)
+        deadline = state.deadline
+        for (member, hit) in state.hits { report(member, hit) }
+        if state.timedOut { throw DeadlineExceeded() }
+    }
+}
 
-        func check(_ bytes: UnsafeRawBufferPointer, path: [KeyPathComponent]) {
-            for batch in batches {
-                candidates.removeAll(keepingCapacity: true)
-                batch.scanner.candidates(in: bytes, into: &candidates)
-                for position in candidates {
-                    guard position < batch.members.count else { continue }
-                    confirm(batch.members[position], bytes, path)
-                }
+/// The walk of one scan group over one value: a plain struct with mutating methods (no closures), so the hot
+/// loop needs no boxing, reference counting of captured state or dynamic exclusivity checks.
+private struct ScanState {
+    let group: ScanGroup
+    let limits: WAFLimits
+    let ephemeral: Bool
+    var deadline: Deadline
+    var found: [Bool]
+    var remaining: Int
+    var candidates: [Int] = []
+    var path: [KeyPathComponent] = []
+    var hits: [(Int, ConditionHit)] = []
+    var timedOut = false
+
+    init(group: ScanGroup, limits: WAFLimits, ephemeral: Bool, deadline: Deadline) {
+        self.group = group
+        self.limits = limits
+        self.ephemeral = ephemeral
+        self.deadline = deadline
+        found = Array(repeating: false, count: group.members.count)
+        remaining = group.members.count
+        candidates.reserveCapacity(8)
+    }
+
+    /// Returns false once the walk should stop (every member found, or out of time).
+    mutating func visit(_ value: WAFValue, level: Int) -> Bool {
+        switch value {
+        case .map(let entries):
+            guard level < limits.maxDepth else { return true }
+            let keys = group.input.source == .keys
+            for entry in entries.prefix(limits.maxContainerSize) {
+                path.append(.key(entry.key))
+                if keys { check(text: entry.key) }
+                let keepGoing = remaining > 0 && !timedOut && visit(entry.value, level: level + 1)
+                path.removeLast()
+                if !keepGoing { return false }
             }
-            for index in singles { confirm(index, bytes, path) }
+            return true
+        case .array(let elements):
+            guard level < limits.maxDepth else { return true }
+            var index = 0
+            for element in elements.prefix(limits.maxContainerSize) {
+                path.append(.index(index))
+                let keepGoing = visit(element, level: level + 1)
+                path.removeLast()
+                if !keepGoing { return false }
+                index += 1
+            }
+            return true
+        case .string(let text):
+            if group.input.source == .values { check(text: text) }
+        default:
+            if group.input.source == .values { check(scalar: value) }
         }
+        return remaining > 0 && !timedOut
+    }
 
-        func confirm(_ index: Int, _ bytes: UnsafeRawBufferPointer, _ path: [KeyPathComponent]) {
-            guard !found[index] else { return }
-            let matcher = members[index].matcher
-            guard let highlight = matcher.match(bytes) else { return }
-            found[index] = true
-            remaining -= 1
-            report(index, ConditionHit(
-                address: address, keyPath: path, value: String(highlight: bytes), highlight: highlight,
-                operatorName: matcher.operatorName, operatorValue: matcher.operatorValue, ephemeral: ephemeral))
+    private mutating func check(scalar: WAFValue) {
+        for index in group.scalarReaders where !found[index] {
+            let matcher = group.members[index].matcher
+            guard matcher.inspects(scalar), let highlight = matcher.match(scalar: scalar) else { continue }
+            record(index, value: scalar.scalarText, highlight: highlight, matcher: matcher)
         }
+    }
 
-        if timedOut { throw DeadlineExceeded() }
+    private mutating func check(text: String) {
+        if deadline.tick() {
+            timedOut = true
+            return
+        }
+        var storage = text
+        storage.withUTF8 { raw in
+            let whole = UnsafeRawBufferPointer(raw)
+            let bytes = UnsafeRawBufferPointer(rebasing: whole[0..<limits.inspectedLength(of: whole)])
+            if let transformed = group.input.transformers.apply(bytes) {
+                transformed.withUnsafeBytes { match($0) }
+            } else {
+                match(bytes)
+            }
+        }
+    }
+
+    private mutating func match(_ bytes: UnsafeRawBufferPointer) {
+        for batch in group.batches {
+            candidates.removeAll(keepingCapacity: true)
+            batch.scanner.candidates(in: bytes, into: &candidates)
+            for position in candidates where position < batch.members.count {
+                confirm(batch.members[position], bytes)
+            }
+        }
+        for index in group.singles { confirm(index, bytes) }
+    }
+
+    private mutating func confirm(_ index: Int, _ bytes: UnsafeRawBufferPointer) {
+        guard !found[index] else { return }
+        let matcher = group.members[index].matcher
+        guard let highlight = matcher.match(bytes) else { return }
+        record(index, value: String(highlight: bytes), highlight: highlight, matcher: matcher)
+    }
+
+    private mutating func record(_ index: Int, value: String, highlight: String, matcher: any ScalarMatcher) {
+        found[index] = true
+        remaining -= 1
+        hits.append(
+            (index,
+             ConditionHit(
+                address: group.input.address, keyPath: path, value: value, highlight: highlight,
+                operatorName: matcher.operatorName, operatorValue: matcher.operatorValue, ephemeral: ephemeral)))
     }
 }

@@ -13,7 +13,8 @@ public final class WAFContext: @unchecked Sendable {
         var generation: [Int]
         var ruleFired: [Bool]
         var conditionHits: [ConditionHit?]
-        var conditionSeen: [[Int]]
+        /// Per condition input (flat, see `CompiledRuleset.inputOffsets`): the address generation last evaluated.
+        var conditionSeen: [Int]
         var collectionVerdicts: [String: RuleVerdict] = [:]
         var exclusionActive: [Bool]
         var firstRun = true
@@ -28,7 +29,7 @@ public final class WAFContext: @unchecked Sendable {
                 generation: Array(repeating: 0, count: ruleset.addressNames.count),
                 ruleFired: Array(repeating: false, count: ruleset.rules.count),
                 conditionHits: Array(repeating: nil, count: ruleset.conditions.count),
-                conditionSeen: ruleset.conditions.map { Array(repeating: 0, count: $0.inputs.count) },
+                conditionSeen: Array(repeating: 0, count: ruleset.inputCount),
                 exclusionActive: Array(repeating: false, count: ruleset.exclusions.count)))
     }
 
@@ -247,8 +248,9 @@ private struct Evaluation {
         guard let (value, ephemeral) = currentValue(addressID) else { return nil }
         if ephemeral { return (value, true) }
         let generation = state.generation[addressID]
-        guard state.conditionSeen[conditionID][inputIndex] != generation else { return nil }
-        state.conditionSeen[conditionID][inputIndex] = generation
+        let slot = ruleset.inputOffsets[conditionID] + inputIndex
+        guard state.conditionSeen[slot] != generation else { return nil }
+        state.conditionSeen[slot] = generation
         return (value, false)
     }
 
@@ -347,8 +349,10 @@ private struct Evaluation {
                 if isEphemeral {
                     anyNew = true
                     ephemeral = true
-                } else if state.conditionSeen[conditionID][inputIndex] != state.generation[input.addressID] {
-                    state.conditionSeen[conditionID][inputIndex] = state.generation[input.addressID]
+                } else if state.conditionSeen[ruleset.inputOffsets[conditionID] + inputIndex]
+                    != state.generation[input.addressID]
+                {
+                    state.conditionSeen[ruleset.inputOffsets[conditionID] + inputIndex] = state.generation[input.addressID]
                     anyNew = true
                 }
                 guard let value = ValueWalker.resolve(root, keyPath: input.keyPath, limits: ruleset.limits) else {
