@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Engine layer: depends on nothing outside the toolchain.
@@ -74,6 +75,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Runs libddwaf's black-box validator tests (YAML) against RampartWAF.
+        .target(
+            name: "RampartConformance",
+            dependencies: ["RampartWAF", .product(name: "Yams", package: "Yams")]
+        ),
         // The `rampart` command line: regex, WAF, RASP and rule tools, the platform server.
         .executableTarget(
             name: "RampartCLI",
@@ -81,6 +87,7 @@ let package = Package(
                 "RampartRegex",
                 "RampartWAF",
                 "RampartPlatform",
+                "RampartConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -125,6 +132,11 @@ let package = Package(
                 "RampartWAF",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "RampartConformanceTests",
+            dependencies: ["RampartConformance"],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -7,7 +7,7 @@ struct WafCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "waf",
         abstract: "Run Rampart's in-app WAF on a request corpus, benchmark it, or validate a ruleset.",
-        subcommands: [Eval.self, Bench.self, Validate.self]
+        subcommands: [Eval.self, Bench.self, Validate.self, Conformance.self]
     )
 
     struct Eval: ParsableCommand {

@@ -58,8 +58,15 @@ struct ValueWalker {
         return walk(current, level: 1 + keyPath.count, path: &path, source: source, visit: visit)
     }
 
+    /// An excluded path matches a path of the same length; its `*` components match any key or index.
     private func isExcluded(_ path: [KeyPathComponent]) -> Bool {
-        !excludedPaths.isEmpty && excludedPaths.contains(path)
+        guard !excludedPaths.isEmpty else { return false }
+        return excludedPaths.contains { excluded in
+            excluded.count == path.count
+                && zip(excluded, path).allSatisfy { pattern, component in
+                    pattern == component || pattern == .key("*")
+                }
+        }
     }
 
     private func walk(

@@ -33,6 +33,18 @@ public final class WAFContext: @unchecked Sendable {
                 exclusionActive: Array(repeating: false, count: ruleset.exclusions.count)))
     }
 
+    private init(waf: WAF, state: State) {
+        self.waf = waf
+        self.state = Locked(state)
+    }
+
+    /// A context for a nested evaluation (libddwaf's subcontext, e.g. a sequence of RASP calls): it starts from
+    /// everything this context holds, accumulates its own data across its `run` calls, and leaves this context
+    /// unchanged — neither its data nor the rules it fired are remembered here.
+    public func makeSubcontext() -> WAFContext {
+        WAFContext(waf: waf, state: state.withLock { $0 })
+    }
+
     /// Adds `data` to the context, evaluates `ephemeral` data for this call only, and runs every rule with new
     /// data to read, stopping once `budget` is spent (`timedOut`, with the events found until then).
     public func run(_ data: [String: WAFValue], ephemeral: [String: WAFValue] = [:], budget: Duration) -> WAFResult {
@@ -326,13 +338,14 @@ private struct Evaluation {
     ) -> ConditionHit? {
         var anyNew = false
         var ephemeral = false
-        var arguments: [String: ArgumentValue] = [:]
+        // Every present input of each argument, in rule order: libddwaf tries each `params` address in turn.
+        var candidates: [(name: String, values: [ArgumentValue])] = []
         var inputIndex = 0
         for argument in condition.arguments {
-            var chosen: ArgumentValue?
+            var values: [ArgumentValue] = []
             for input in argument.inputs {
                 defer { inputIndex += 1 }
-                guard chosen == nil, let (root, isEphemeral) = currentValue(input.addressID) else { continue }
+                guard let (root, isEphemeral) = currentValue(input.addressID) else { continue }
                 if isEphemeral {
                     anyNew = true
                     ephemeral = true
@@ -345,13 +358,32 @@ private struct Evaluation {
                 guard let value = ValueWalker.resolve(root, keyPath: input.keyPath, limits: ruleset.limits) else {
                     continue
                 }
-                chosen = ArgumentValue(address: input.address, keyPath: input.keyPath, value: value)
+                values.append(ArgumentValue(address: input.address, keyPath: input.keyPath, value: value))
             }
-            if let chosen { arguments[argument.name] = chosen }
+            if !values.isEmpty { candidates.append((argument.name, values)) }
         }
         guard anyNew else { return nil }
-        for (name, required) in structured.argumentNames where required && arguments[name] == nil { return nil }
-        guard let match = structured.evaluate(arguments, limits: ruleset.limits) else { return nil }
-        return ConditionHit(match: match, ephemeral: ephemeral)
+        for (name, required) in structured.argumentNames
+        where required && !candidates.contains(where: { $0.name == name }) {
+            return nil
+        }
+        // Odometer over the candidates, first inputs first; bounded so a rule with many inputs stays cheap.
+        var choice = [Int](repeating: 0, count: candidates.count)
+        for _ in 0..<256 {
+            var arguments: [String: ArgumentValue] = [:]
+            for (slot, candidate) in candidates.enumerated() { arguments[candidate.name] = candidate.values[choice[slot]] }
+            if let match = structured.evaluate(arguments, limits: ruleset.limits) {
+                return ConditionHit(match: match, ephemeral: ephemeral)
+            }
+            var slot = candidates.count - 1
+            while slot >= 0 {
+                choice[slot] += 1
+                if choice[slot] < candidates[slot].values.count { break }
+                choice[slot] = 0
+                slot -= 1
+            }
+            if slot < 0 { break }
+        }
+        return nil
     }
 }

@@ -65,12 +65,18 @@ public struct MatchParameter: Sendable, Codable, Hashable {
     public var keyPath: [KeyPathComponent]
     public var value: String
     public var highlight: [String]
+    /// For structured operators (RASP detectors), which argument this is (`resource`, `params`, `db_type`);
+    /// nil for scalar operators. Not part of the encoded event.
+    public var name: String?
 
-    public init(address: String, keyPath: [KeyPathComponent], value: String, highlight: [String]) {
+    public init(
+        address: String, keyPath: [KeyPathComponent], value: String, highlight: [String], name: String? = nil
+    ) {
         self.address = address
         self.keyPath = keyPath
         self.value = value
         self.highlight = highlight
+        self.name = name
     }
 
     enum CodingKeys: String, CodingKey {

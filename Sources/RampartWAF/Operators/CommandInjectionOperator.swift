@@ -9,7 +9,16 @@ enum CommandInjectionOperator: OperatorFactory {
                 guard let arguments = DetectorArguments.resourceArguments(resource), !arguments.isEmpty else {
                     return nil
                 }
-                return CommandInjectionDetector.detect(arguments: arguments, parameters: parameters)
+                guard var finding = CommandInjectionDetector.detect(arguments: arguments, parameters: parameters)
+                else { return nil }
+                if case .array? = resource?.value { finding.operation = reportedCommand(arguments) }
+                return finding
             })
+    }
+
+    /// The argv as libddwaf reports it in events: the program, then each argument in double quotes.
+    static func reportedCommand(_ arguments: [String]) -> String {
+        guard let program = arguments.first else { return "" }
+        return ([program] + arguments.dropFirst().map { "\"\($0)\"" }).joined(separator: " ")
     }
 }

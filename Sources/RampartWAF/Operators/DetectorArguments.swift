@@ -35,13 +35,13 @@ enum DetectorArguments {
         var parameters = [
             MatchParameter(
                 address: finding.parameter.address, keyPath: finding.parameter.keyPath, value: finding.parameter.value,
-                highlight: [finding.parameter.value])
+                highlight: [finding.parameter.value], name: "params")
         ]
         if let resource {
             parameters.append(
                 MatchParameter(
                     address: resource.address, keyPath: resource.keyPath, value: finding.operation,
-                    highlight: [finding.reason]))
+                    highlight: [finding.reason], name: "resource"))
         }
         return RuleMatch(operator: operatorName, operatorValue: "", parameters: parameters)
     }

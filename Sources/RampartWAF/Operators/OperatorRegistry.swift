@@ -7,6 +7,8 @@ enum OperatorRegistry {
     static let factories: [any OperatorFactory.Type] = [
         ExistsOperator.self,
         EqualsOperator.self,
+        GreaterThanOperator.self,
+        LowerThanOperator.self,
         ExactMatchOperator.self,
         MatchRegexOperator.self,
         PhraseMatchOperator.self,
