@@ -81,8 +81,26 @@ let package = Package(
                 "RampartRegex",
                 "RampartWAF",
                 "RampartPlatform",
+                "Rampart",
+                "RampartProtocol",
+                "DemoShop",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        // The demo: a deliberately vulnerable shop protected by Rampart (`rampart demo` runs it).
+        .target(
+            name: "DemoShop",
+            dependencies: [
+                "Rampart",
+                "RampartHummingbird",
+                "RampartSQLKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Examples/DemoShop"
         ),
         // Prints RampartRegex's figures on the WAF regex workload of ../shared/tools/re2bench.
         .executableTarget(name: "RegexMeasure", dependencies: ["RampartRegex"]),
@@ -122,6 +140,17 @@ let package = Package(
             dependencies: [
                 "RampartPlatform",
                 "RampartProtocol",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "DemoShopTests",
+            dependencies: [
+                "DemoShop",
+                "Rampart",
+                "RampartProtocol",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
