@@ -140,6 +140,7 @@ let package = Package(
             dependencies: [
                 "RampartPlatform",
                 "RampartProtocol",
+                "RampartWAF",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

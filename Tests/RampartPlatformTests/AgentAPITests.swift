@@ -248,3 +248,46 @@ import Testing
         }
     }
 }
+
+@Suite struct AutomationTests {
+    @Test(arguments: Backend.available)
+    func autoBlockPlaybookBlocksABusyAttacker(_ backend: Backend) async throws {
+        try await PlatformHarness.run(backend) { harness, client in
+            let appID = harness.app.appID
+            try await harness.store.setAutoBlock(try AutoBlockPlaybook(threshold: 3, windowMinutes: 10, blockMinutes: 30), appID: appID)
+            let agentID = UUID().uuidString
+            let login = try await harness.login(client, agentID: agentID)
+            func beat(_ events: [SecurityEvent], revision: Int) async throws -> HeartbeatResponse {
+                try await harness.heartbeat(
+                    client, Heartbeat(agentID: agentID, sequence: 1, batches: [EventBatch(events: events)], metrics: AgentMetrics(), settingsRevision: revision))
+            }
+            // Two attacks from the busy IP (below the threshold), and an old one outside the window.
+            let first = try await beat(
+                [PlatformHarness.sampleEvent(ip: "203.0.113.50"), PlatformHarness.sampleEvent(ip: "203.0.113.50"),
+                 PlatformHarness.sampleEvent(at: Date().addingTimeInterval(-3600), ip: "203.0.113.50"),
+                 PlatformHarness.sampleEvent(ip: "192.0.2.8")], revision: login.settingsRevision)
+            #expect(first.commands.isEmpty)
+            let second = try await beat([PlatformHarness.sampleEvent(ip: "203.0.113.50")], revision: first.settingsRevision)
+            guard case .blockIPs(let entries) = try #require(second.commands.first) else {
+                Issue.record("expected a blockIPs command, got \(second.commands)")
+                return
+            }
+            #expect(entries.map(\.value) == ["203.0.113.50"])
+            let expiry = try #require(entries.first?.expiresAt)
+            #expect(abs(expiry.timeIntervalSinceNow - 1800) < 120)
+            // Already blocked: further attacks do not re-block (no new revision).
+            let third = try await beat([PlatformHarness.sampleEvent(ip: "203.0.113.50")], revision: second.settingsRevision)
+            #expect(third.commands.isEmpty)
+            #expect(third.settingsRevision == second.settingsRevision)
+            try await harness.store.setAutoBlock(nil, appID: appID)
+            #expect(try await harness.store.autoBlock(appID: appID) == nil)
+        }
+    }
+
+    @Test func playbookLimitsAreValidated() {
+        #expect(throws: StorageError.self) { try AutoBlockPlaybook(threshold: 0, windowMinutes: 5, blockMinutes: 5) }
+        #expect(throws: StorageError.self) { try AutoBlockPlaybook(threshold: 5, windowMinutes: 0, blockMinutes: 5) }
+        #expect(AutoBlockPlaybook(stored: "5:10:60") == (try? AutoBlockPlaybook(threshold: 5, windowMinutes: 10, blockMinutes: 60)))
+        #expect(AutoBlockPlaybook(stored: "5:x:60") == nil)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import RampartWAF
 import Testing
 
 @testable import RampartPlatform
@@ -67,17 +68,19 @@ import Testing
         #expect(FormFields.query([("ip", "1.2.3.4"), ("q", "a b&c"), ("none", nil)]) == "ip=1.2.3.4&q=a%20b%26c")
     }
 
-    @Test func rulesetShapeIsValidated() throws {
-        let valid = #"{"version":"2.2","metadata":{"rules_version":"9.9"},"rules":[{"id":"r1","name":"n","tags":{"type":"xss"},"conditions":[{"operator":"phrase_match","parameters":{"inputs":[{"address":"server.request.query"}],"list":["x"]}}]}]}"#
+    @Test func rulesetsAreCompiledByTheWAFBeforePublication() throws {
+        let valid = #"{"version":"2.2","metadata":{"rules_version":"9.9"},"rules":[{"id":"r1","name":"n","tags":{"type":"xss","category":"attack_attempt"},"conditions":[{"operator":"phrase_match","parameters":{"inputs":[{"address":"server.request.query"}],"list":["x"]}}]}]}"#
         let report = try RulesetValidator.validate(valid)
         #expect(report.version == "9.9")
         #expect(report.ruleCount == 1)
+        // The project's default ruleset, RASP rules included, is accepted as a custom upload.
+        #expect(try RulesetValidator.validate(DefaultRuleset.json).ruleCount > 40)
+        let rule = #"{"id":"a","name":"n","tags":{"type":"x","category":"c"},"conditions":[CONDITION]}"#
         let cases: [(String, String)] = [
-            ("[]", "not a JSON object"),
-            (#"{"rules":[]}"#, "no \"rules\""),
-            (#"{"rules":[{"name":"n"}]}"#, "rules[0]: missing string field \"id\""),
-            (#"{"rules":[{"id":"a","name":"n","tags":{}}]}"#, "rule a: missing \"tags.type\""),
-            (#"{"rules":[{"id":"a","name":"n","tags":{"type":"x"},"conditions":[{"operator":"o"}]}]}"#, "rule a: conditions[0]"),
+            ("[]", "does not load"),
+            (#"{"rules":[]}"#, "does not load"),
+            (#"{"rules":[\#(rule.replacingOccurrences(of: "CONDITION", with: #"{"operator":"no_such_operator","parameters":{"inputs":[{"address":"q"}]}}"#))]}"#, "(a)"),
+            (#"{"rules":[\#(rule.replacingOccurrences(of: "CONDITION", with: #"{"operator":"match_regex","parameters":{"inputs":[{"address":"q"}],"regex":"(?=x)"}}"#))]}"#, "(a)"),
         ]
         for (document, message) in cases {
             do {

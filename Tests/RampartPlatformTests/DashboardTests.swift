@@ -96,6 +96,9 @@ import Testing
             #expect(signals.status == .ok)
             #expect(signals.text.contains("<td><code>203.0.113.7</code></td><td>sql_injection</td><td class=\"n\">5</td><td class=\"n\">3</td>"))
 
+            #expect(signals.text.contains("Block IP 1 h"))
+            #expect(!(try await browser.get("/signals?window=24h")).text.contains("Block IP 1 h"))
+
             let list = try await browser.get("/signals/events?\(appQuery)&ip=198.51.100.23&category=xss")
             #expect(list.status == .ok)
             #expect(list.text.contains(events[5].eventID.uuidString))
@@ -143,7 +146,12 @@ import Testing
             #expect(badIP.text.contains("&lt;b&gt;nope&lt;/b&gt; is not an IP address"))
             let badRules = try await browser.post("/settings/ruleset", [("csrf", csrf), ("app", harness.app.appID), ("ruleset", #"{"rules":[{"id":"x"}]}"#)])
             #expect(badRules.text.contains("rule x: missing string field"))
+            let playbook = try await browser.post(
+                "/settings/autoblock", [("csrf", csrf), ("app", harness.app.appID), ("enabled", "on"), ("threshold", "4"), ("window", "5"), ("minutes", "15")])
+            #expect(playbook.status == .seeOther)
+            #expect(try await harness.store.autoBlock(appID: harness.app.appID) == (try AutoBlockPlaybook(threshold: 4, windowMinutes: 5, blockMinutes: 15)))
             let after = try await browser.get("/settings?app=\(harness.app.appID)")
+            #expect(after.text.contains(#"name="enabled" value="on" checked"#))
             #expect(after.text.contains("<td><code>203.0.113.7</code></td>"))
             let settingsNow = try await harness.store.settings(appID: harness.app.appID)
             #expect(settingsNow.categoryModes["xss"] == .block)

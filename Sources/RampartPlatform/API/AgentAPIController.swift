@@ -94,6 +94,11 @@ struct AgentAPIController: Sendable {
             return JSONResponse.error(.notFound, code: ProtocolErrorResponse.Code.notFound,
                 message: "unknown agent \(heartbeat.agentID) for this application; log in again")
         }
+        if result.storedEvents > 0 {
+            let attackers = Set(heartbeat.batches.flatMap { $0.events.filter { $0.kind != .login }.map(\.clientIP) })
+            let blocked = try await store.runAutoBlock(appID: app.appID, candidateIPs: attackers)
+            if !blocked.isEmpty { logger.info("auto-block playbook blocked \(blocked) for \(app.name)") }
+        }
         let (commands, revision) = try await store.commands(appID: app.appID, since: result.agentRevision)
         try await store.recordDelivered(revision: revision, agentID: heartbeat.agentID)
         return try JSONResponse.make(

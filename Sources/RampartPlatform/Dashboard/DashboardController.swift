@@ -44,7 +44,7 @@ struct DashboardController: Sendable {
                 let query = request.uri.queryParameters
                 return try await settingsPage(session, appID: query.get("app"), flash: query.get("done"))
             } }
-        for action in ["mode", "budget", "block", "unblock", "ruleset"] {
+        for action in ["mode", "budget", "block", "unblock", "ruleset", "autoblock"] {
             let path: String = "/settings/" + action
             router.post(RouterPath(path)) { request, _ in
                 try await guarded(request, post: true, admin: true) { session, form in try await changeSettings(action, form, session) }
@@ -175,6 +175,7 @@ struct DashboardController: Sendable {
                     "clientIP": group.clientIP, "category": group.category, "count": group.count, "blocked": group.blocked,
                     "firstSeen": Self.time(group.firstSeen), "lastSeen": Self.time(group.lastSeen), "routes": group.routes,
                     "latestEventID": group.latestEventID,
+                    "canBlock": session.user.role == .admin && selection.appID != nil, "appID": selection.appID ?? "",
                     "query": selection.query + "&" + FormFields.query([("ip", group.clientIP), ("category", group.category)]),
                 ] as [String: Any]
             },
@@ -289,6 +290,11 @@ struct DashboardController: Sendable {
                 "rulesets": settings.rulesets.map { ["version": $0.version, "uploadedAt": Self.time($0.uploadedAt), "diagnostics": $0.diagnostics] },
             ]) { $1 }
             if let version = Self.nonEmpty(settings.rulesetVersion) { context["rulesetVersion"] = version }
+            let playbook = try await store.autoBlock(appID: selectedID)
+            context["autoBlockEnabled"] = playbook != nil
+            context["autoBlockThreshold"] = playbook?.threshold ?? 20
+            context["autoBlockWindow"] = playbook?.windowMinutes ?? 5
+            context["autoBlockMinutes"] = playbook?.blockMinutes ?? 60
         }
         return render("settings", context, session: session)
     }
@@ -328,6 +334,17 @@ struct DashboardController: Sendable {
                 }
                 try await store.unblock(list, value: value, appID: appID)
                 done = "Removed \(value) from the \(list.rawValue) blocklist."
+            case "autoblock":
+                if form["enabled"] == "on" {
+                    let playbook = try AutoBlockPlaybook(
+                        threshold: form["threshold"].flatMap { Int($0) } ?? 0, windowMinutes: form["window"].flatMap { Int($0) } ?? 0,
+                        blockMinutes: form["minutes"].flatMap { Int($0) } ?? 0)
+                    try await store.setAutoBlock(playbook, appID: appID)
+                    done = "IPs with \(playbook.threshold) attacks within \(playbook.windowMinutes) minutes will be blocked for \(playbook.blockMinutes) minutes."
+                } else {
+                    try await store.setAutoBlock(nil, appID: appID)
+                    done = "Automatic IP blocking is off."
+                }
             case "ruleset":
                 let text = form["ruleset"] ?? ""
                 let report: RulesetValidator.Report

@@ -134,7 +134,16 @@ enum DashboardTemplates {
               <td><code>{{clientIP}}</code></td><td>{{category}}</td><td class="n">{{count}}</td><td class="n">{{blocked}}</td>
               <td><time datetime="{{firstSeen}}">{{firstSeen}}</time></td><td><time datetime="{{lastSeen}}">{{lastSeen}}</time></td>
               <td>{{#routes}}<code>{{.}}</code> {{/routes}}</td>
-              <td><a href="/signals/events?{{query}}">events</a> · <a href="/events/{{latestEventID}}">latest</a></td>
+              <td><a href="/signals/events?{{query}}">events</a> · <a href="/events/{{latestEventID}}">latest</a>
+              {{#canBlock}}
+                <form method="post" action="/settings/block" class="inline">
+                  <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="app" value="{{appID}}">
+                  <input type="hidden" name="list" value="ip"><input type="hidden" name="value" value="{{clientIP}}">
+                  <input type="hidden" name="minutes" value="60"><input type="hidden" name="reason" value="from signals: {{category}}">
+                  <button type="submit">Block IP 1 h</button>
+                </form>
+              {{/canBlock}}
+              </td>
             </tr>
           {{/groups}}
           {{^groups}}<tr><td colspan="8">No signals in this window.</td></tr>{{/groups}}
@@ -308,6 +317,17 @@ enum DashboardTemplates {
           {{/blocklist}}
           {{^blocklist}}<tr><td colspan="5">Nothing blocked.</td></tr>{{/blocklist}}
           </tbody></table>
+        </section>
+        <section>
+          <h2>Automation</h2>
+          <form method="post" action="/settings/autoblock" class="inline" id="autoblock">
+            <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="app" value="{{appID}}">
+            <label><input type="checkbox" name="enabled" value="on"{{#autoBlockEnabled}} checked{{/autoBlockEnabled}}> Block an IP after</label>
+            <input name="threshold" type="number" min="1" max="100000" value="{{autoBlockThreshold}}"> attacks within
+            <input name="window" type="number" min="1" max="10080" value="{{autoBlockWindow}}"> minutes, for
+            <input name="minutes" type="number" min="1" max="525600" value="{{autoBlockMinutes}}"> minutes
+            <button type="submit"{{#readOnly}} disabled{{/readOnly}}>Save</button>
+          </form>
         </section>
         <section>
           <h2>Custom rules</h2>
