@@ -46,6 +46,12 @@ let patterns: [RegexSet.Pattern] = patternLines.compactMap { line in
     return RegexSet.Pattern(String(line[line.index(after: tab)...]), options: caseInsensitive ? .caseInsensitive : [])
 }
 
+var parsed = 0
+let parseOnly = clock.measure {
+    for pattern in patterns where (try? RegexParser.parse(pattern.pattern, options: pattern.options)) != nil { parsed += 1 }
+}
+print(String(format: "parse only: %.1f ms (%d parsed)", milliseconds(parseOnly), parsed))
+
 // Compile: each pattern alone, then the two sets re2bench builds (case-insensitive and case-sensitive).
 var regexes: [SafeRegex] = []
 var failures: [String] = []
@@ -63,6 +69,25 @@ let compileSets = clock.measure {
         do { sets.append(try RegexSet(group)) } catch { failures.append("set: \(error)") }
     }
 }
+var setsFromRegexes: [RegexSet] = []
+let compileSetsFromRegexes = clock.measure {
+    for caseInsensitive in [true, false] {
+        let group = regexes.filter { $0.options.contains(.caseInsensitive) == caseInsensitive }
+        if let set = try? RegexSet(group) { setsFromRegexes.append(set) }
+    }
+}
+print(String(format: "sets from compiled regexes (no second parse): %.1f ms", milliseconds(compileSetsFromRegexes)))
+if CommandLine.arguments.count > 3 {
+    var timings: [(Double, Double, String)] = []
+    for pattern in patterns {
+        let parse = clock.measure { _ = try? RegexParser.parse(pattern.pattern, options: pattern.options) }
+        let total = clock.measure { _ = try? SafeRegex(pattern.pattern, options: pattern.options) }
+        timings.append((milliseconds(total), milliseconds(parse), String(pattern.pattern.prefix(60))))
+    }
+    for (total, parse, text) in timings.sorted(by: { $0.0 > $1.0 }).prefix(8) {
+        print(String(format: "  %.2f ms (parse %.2f) %@", total, parse, text))
+    }
+}
 print("patterns=\(patterns.count) compiled=\(regexes.count) failures=\(failures.count)")
 for failure in failures.prefix(5) { print("  \(failure)") }
 print(String(format: "compile: singles %.1f ms, sets %.1f ms, total %.1f ms", milliseconds(compileSingles),
@@ -74,8 +99,9 @@ print("values=\(values.count) bytes=\(totalBytes)")
 
 let repetitions = 3
 var ruleMatches = 0
+let skipRules = ProcessInfo.processInfo.environment["SKIP_RULES"] != nil
 let ruleTime = clock.measure {
-    for _ in 0..<repetitions {
+    for _ in 0..<(skipRules ? 0 : repetitions) {
         ruleMatches = 0
         for value in values {
             value.withUnsafeBytes { buffer in
@@ -103,9 +129,10 @@ let setTime = clock.measure {
     }
 }
 print("RegexSet passes (ms): " + setPasses.map { String(format: "%.1f", $0) }.joined(separator: ", "))
-for set in sets { print(set.debugStatistics()) }
 print(String(format: "RegexSet:     %.1f ms per corpus pass (%d pattern matches)",
              milliseconds(setTime) / Double(repetitions), setMatches))
+
+if ProcessInfo.processInfo.environment["SKIP_LARGE"] != nil { exit(0) }
 
 // Throughput on one large benign text: every value concatenated, capped at 1 MB.
 var benign: [UInt8] = []

@@ -22,6 +22,7 @@ final class FakePlatform: Sendable {
         var logins = 0
         var reportedDropped = 0
         var pendingCommands: [AgentCommand] = []
+        var rulesets: [String: String] = [:]
     }
 
     let state = NIOLockedValueBox(State())
@@ -34,6 +35,11 @@ final class FakePlatform: Sendable {
                 AgentLogin.self, from: Data(buffer: try await request.body.collect(upTo: 1 << 20)))
             self.state.withLockedValue { $0.logins += 1 }
             return try Self.json(AgentLoginResponse(agentID: login.agentID, heartbeatInterval: 20, commands: []))
+        }
+        router.get("/api/v1/agent/ruleset") { request, _ -> Response in
+            let version = request.uri.queryParameters["version"].map(String.init) ?? ""
+            guard let json = self.state.withLockedValue({ $0.rulesets[version] }) else { return Response(status: .notFound) }
+            return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
         }
         router.post("/api/v1/agent/heartbeat") { request, _ -> Response in
             guard self.state.withLockedValue({ $0.available }) else { return Response(status: .serviceUnavailable) }
@@ -188,5 +194,34 @@ struct PlatformTransportTests {
         #expect(await unreachable.cycle() == false)
         #expect(await unreachable.cycle() == false)
         #expect(await unreachable.consecutiveFailures == 2)
+    }
+
+    @Test("an agent from configuration logs in, applies commands and loads the ruleset the platform pushes")
+    func agentWiring() async throws {
+        let platform = FakePlatform()
+        let app = Application(router: platform.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            var configuration = RampartConfiguration()
+            configuration.platformURL = "http://127.0.0.1:\(port)"
+            configuration.apiKey = "key"
+            let agent = RampartAgent(configuration: configuration)
+            let transport = try #require(agent.makePlatformTransport(framework: "test"))
+            let ruleset = #"{"version":"2.2","metadata":{"rules_version":"pushed-7"},"rules":[{"id":"r1","name":"n","tags":{"type":"t","category":"c"},"conditions":[{"operator":"match_regex","parameters":{"inputs":[{"address":"server.request.query"}],"regex":"forbidden-word"}}],"on_match":["block"]}]}"#
+            platform.state.withLockedValue {
+                $0.rulesets["pushed-7"] = ruleset
+                $0.pendingCommands = [
+                    .fetchRuleset(version: "pushed-7", url: RampartProtocol.Endpoint.ruleset(version: "pushed-7")),
+                    .setMode(category: nil, mode: .block),
+                ]
+            }
+            #expect(await transport.cycle())
+            #expect(agent.wafHandle?.current.rulesetVersion == "pushed-7")
+            #expect(agent.mode == .block)
+            let context = agent.makeContext(
+                for: HTTPRequestInfo(method: "GET", uri: "/?q=forbidden-word", headers: [], peerAddress: "198.51.100.1"))
+            #expect(context.inspectHeaders() != nil)
+        }
+        #expect(RampartAgent(configuration: RampartConfiguration()).makePlatformTransport(framework: "x") == nil)
     }
 }

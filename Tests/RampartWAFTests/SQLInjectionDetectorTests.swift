@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RampartWAF
 
@@ -99,7 +100,9 @@ import Testing
             #expect(finding?.parameter.keyPath == [.key("q")])
             #expect(finding?.detector == "sqli_detector")
             if let finding, let location = finding.location {
-                #expect(Array(testCase.statement.utf8)[location].elementsEqual(testCase.parameter.utf8))
+                // The location covers the value without its surrounding whitespace.
+                let trimmed = testCase.parameter.trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(Array(testCase.statement.utf8)[location].elementsEqual(trimmed.utf8))
             }
         } else {
             #expect(finding == nil, "\(finding?.reason ?? "")")
@@ -152,6 +155,43 @@ import Testing
         #expect(detect("UPDATE t SET bio = \"O'Reilly\"", .mysql, "O'Reilly") == nil)
         #expect(detect("SELECT * FROM `my table` WHERE a = 1", .mysql, "my table") == nil)
         #expect(detect("SELECT * FROM `x` WHERE 1=1 #` WHERE a = 1", .mysql, "x` WHERE 1=1 #") != nil)
+    }
+
+    @Test func loneKeywords() {
+        func detect(_ statement: String, _ value: String) -> InjectionFinding? {
+            SQLInjectionDetector.detect(statement: statement, dialect: .postgresql,
+                                        parameters: [UserParameter(value: value, address: "server.request.query")])
+        }
+        #expect(detect("SELECT * FROM t WHERE a = 1 OR b = 2", "OR")?.reason == "parameter is the SQL keyword OR")
+        // The value also sits in a literal: the keyword elsewhere is the application's own.
+        #expect(detect("SELECT * FROM t WHERE a = 1 OR b = 'OR'", "OR") == nil)
+        #expect(detect("select * from t where action = 'select'", "select") == nil)
+        #expect(detect("select * from t where action = 1", "select") == nil)
+        #expect(detect("SELECT * FROM t ORDER BY a DESC", "DESC") == nil)
+        #expect(detect("SELECT * FROM t WHERE a IS NULL", "NULL") == nil)
+        #expect(detect("SELECT * FROM t -- note", "-- note") != nil)
+        #expect(detect("SELECT * FROM t WHERE a <= 1", "<=") != nil)
+    }
+
+    @Test func trimmedParametersAreFound() throws {
+        let finding = try #require(SQLInjectionDetector.detect(
+            statement: "SELECT * FROM t WHERE id = 1 OR 1=1", dialect: .mysql,
+            parameters: [UserParameter(value: "  1 OR 1=1\n", address: "server.request.body")]))
+        #expect(finding.location == 27..<35)
+        #expect(SQLInjectionDetector.detect(statement: "SELECT 1", dialect: .mysql,
+                                            parameters: [UserParameter(value: "   ", address: "q")]) == nil)
+    }
+
+    @Test func numberListsStayInPlace() {
+        func detect(_ statement: String, _ value: String) -> InjectionFinding? {
+            SQLInjectionDetector.detect(statement: statement, dialect: .postgresql,
+                                        parameters: [UserParameter(value: value, address: "server.request.query")])
+        }
+        #expect(detect("SELECT * FROM t WHERE id IN (1,2,3)", "1,2,3") == nil)
+        #expect(detect("SELECT * FROM t WHERE id IN (1, -2, 3)", "1, -2, 3") == nil)
+        #expect(detect("SELECT * FROM t WHERE id IN (1,2) OR 1=1", "1,2) OR 1=1") != nil)
+        #expect(detect("SELECT * FROM t WHERE id IN (1,2,3-1)", "1,2,3-1") != nil)
+        #expect(detect("SELECT * FROM t WHERE id IN (1,)", "1,") != nil)
     }
 
     @Test func everyOccurrenceIsChecked() throws {

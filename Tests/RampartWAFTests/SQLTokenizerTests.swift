@@ -47,6 +47,9 @@ import Testing
         #expect(Self.describe("1 -- x", .mysql) == ["number:1", "comment:-- x"])
         #expect(Self.describe("/* a /* b */ c */", .mysql) == ["comment:/* a /* b */", "word:c", "operator:*", "operator:/"])
         #expect(Self.describe("x <=> y", .mysql) == ["word:x", "operator:<=>", "word:y"])
+        #expect(Self.describe("/*!50000UNION*/ 2*3", .mysql)
+            == ["comment:/*!50000", "word:UNION", "comment:*/", "number:2", "operator:*", "number:3"])
+        #expect(Self.describe("/*!UNION*/", .postgresql) == ["comment:/*!UNION*/"])
     }
 
     @Test func sqlite() {

@@ -24,6 +24,11 @@ import Testing
         "sleep(1000)", "pg_sleep(10)", "(SELECT 1)", "1 AND SLEEP(5)", "1 WAITFOR DELAY '0:0:5'", "1 OR 2>1",
         "name; DROP TABLE logs", "1 UNION SELECT password FROM users", "1;SELECT * FROM users", "0 OR 1=1#",
         "1 AND ASCII(SUBSTR(user(),1,1))>1", "1 XOR 1=1", "1 || 1=1", "1 AND 1=1 ORDER BY 1--",
+        "0 OR 1%00", "'; SELECT CASE WHEN (1=1) THEN pg_sleep(5) ELSE pg_sleep(0) END--", "1 UNION SELECT -1--", " OR true--", " OR x=x--", " OR 1;--", "' /*!50000UNION*/ SELECT 1--", "1 /*!OR*/ 1=1", "admin\")--", "admin'))#", "1 AND (SELECT * FROM (SELECT(SLEEP(5)))a)", "'||pg_sleep(5)--", "or 1=1",
+        "'; exec master..xp_cmdshell 'ping'--", "1' union select @@version--", "'=''or'", "%' AND 1=1 AND '%'='",
+        " AND SLEEP(5)", " UNION SELECT 1", " ORDER BY 1--", "' OR 1--", "' OR true#", "' OR @@version--",
+        "\" OR x=x--", "' OR 'a'='a AND '1'='1", "-1 OR 1--", "-1 OR 1=1%00", "1)+1", "')-1", "1) OR x=x",
+        "-1 GROUP BY 1", "1+1 AND '1'='1", "-1--", "-1-- -", "' PROCEDURE ANALYSE()--", "' HAVING 1=1--",
         "1 AND 1=(SELECT 1)", "1 OR 'a'='a'", "1 OR true=true", "10 OR 1 LIKE 1", "1 AND 2 BETWEEN 1 AND 3",
         "1 AND @@version LIKE '%'", "1 OR NOT 1=2", "1)) OR ((1=1", "' OR NOT 1=2--", "' AND 1 IN (SELECT 1)--",
     ]
@@ -50,7 +55,10 @@ import Testing
         "Ms. O'Neil-Smith", "It's 5 o'clock", "Where's my order?", "Can't login; password reset fails",
         "Union Square, New York", "Please select the red or blue option", "order by phone or email",
         "Drop me a line at 555-0100", "insert coin to continue", "delete account request", "50/50 or 60/40?",
-        "(555) 010-0199", "1+1=2", "x = y", "a <= b", "e = mc^2", "'quoted' text", "he said 'no' -- twice",
+        "(555) 010-0199", "5 -- great product", "103 limit 103 coffee", "account (select account)",
+        "re: not user (535)", "union select ls from profile drop invoice", "'single' <a href=\"#section\">",
+        "115' exists 115", "order by 5pm -- thanks", "Table for two", "Limit 5 per customer", "1) first option",
+        "1) or two", "JavaScript: the good parts", "Joe limit 5 -- thanks", "or 5 -- maybe", "or true", "and 5", "2 or 3 -- your pick", "1+1=2", "x = y", "a <= b", "e = mc^2", "'quoted' text", "he said 'no' -- twice",
     ]
 
     @Test(arguments: attacks)

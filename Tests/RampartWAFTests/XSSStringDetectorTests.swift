@@ -31,7 +31,9 @@ import Testing
         // URL attribute context
         "javascript:alert(1)", "  JavaScript:alert(1)", "java\tscript:alert(1)", "vbscript:msgbox(1)", "data:text/html,<b>x",
         // JavaScript string context
-        "'-alert(1)-'", "\";confirm(1)//", "'+prompt(1)+'",
+        "'-alert(1)-'", "\";confirm(1)//", "'+prompt(1)+'", "<img src=`x`onerror=alert(1)>", "javascript:void(0)",
+        "<a href=\"jav&#x0A;ascript:alert(1)\">", "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+        "<style>@import'//evil.example/x.css';</style>", "<XSS STYLE=\"behavior: url(xss.htc);\">", "<svg><set attributeName=href to=javascript:alert(1)>",
     ]
 
     static let benign: [String] = [
@@ -49,7 +51,10 @@ import Testing
         "Price: $19.99 (was $24.99)", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
         "text/html,application/xhtml+xml", "en-US,en;q=0.9", "I'm; not; sure", "12 Baker's Street",
         "<3 <3 <3", "<<>>", "<", ">", "<a", "<img", "<a href=", "don't - stop(me) now", "It's -- honestly -- great",
-        "call me (maybe)", "x' + y", "\"hello\" + \"world\"",
+        "call me (maybe)", "x' + y", "\"hello\" + \"world\"", "JavaScript: the good parts",
+        "JavaScript: the good parts <a href=\"/page\">", "data: text/html is a MIME type", "<img src=x/onerror=alert(1)>",
+        "<div class=\"onboarding\">welcome</div>", "vbscript was a language", "<abbr title=\"a <b> c\">x</abbr>",
+        "<style>body { color: red }</style>", "<a href=\"//www.example.com/\">x</a>",
     ]
 
     @Test(arguments: attacks)
@@ -79,7 +84,7 @@ import Testing
         let handler = try #require(XSSStringDetector.detect("\" onmouseover=\"alert(1)"))
         #expect(handler.construct == .eventHandler("onmouseover"))
         #expect(handler.context == .doubleQuotedAttribute)
-        #expect(handler.reason == "inside a double-quoted attribute value, the value closes it and adds a onmouseover= event handler")
+        #expect(handler.reason == "inside a double-quoted attribute value, the value closes it and adds an onmouseover= event handler")
 
         let url = try #require(XSSStringDetector.detect("<a href=\"&#106;avascript:alert(1)\">x</a>"))
         #expect(url.construct == .scriptURL(attribute: "href", scheme: "javascript:"))

@@ -57,6 +57,7 @@ public actor PlatformTransport {
     private let client: HTTPClient
     private let logger: Logger
     private let onCommand: @Sendable (AgentCommand) async -> Void
+    private let onRuleset: @Sendable (_ version: String, _ json: String) async -> Void
 
     private var pending: PendingBatches<EventBatch>
     private var loggedIn = false
@@ -71,7 +72,8 @@ public actor PlatformTransport {
 
     public init(
         settings: Settings, login: AgentLogin, events: BoundedBuffer<SecurityEvent>, metrics: RampartMetrics,
-        client: HTTPClient = .shared, logger: Logger, onCommand: @escaping @Sendable (AgentCommand) async -> Void
+        client: HTTPClient = .shared, logger: Logger, onCommand: @escaping @Sendable (AgentCommand) async -> Void,
+        onRuleset: @escaping @Sendable (_ version: String, _ json: String) async -> Void = { _, _ in }
     ) {
         self.settings = settings
         self.agentID = login.agentID
@@ -81,6 +83,7 @@ public actor PlatformTransport {
         self.client = client
         self.logger = logger
         self.onCommand = onCommand
+        self.onRuleset = onRuleset
         pending = PendingBatches(capacity: settings.maxPendingBatches)
     }
 
@@ -114,7 +117,7 @@ public actor PlatformTransport {
                 let response: AgentLoginResponse = try await post(RampartProtocol.Endpoint.login, login)
                 loggedIn = true
                 settingsRevision = response.settingsRevision
-                for command in response.commands { await onCommand(command) }
+                for command in response.commands { await handle(command) }
             }
             sequence &+= 1
             let heartbeat = Heartbeat(
@@ -126,7 +129,7 @@ public actor PlatformTransport {
             pending.acknowledge(response.acknowledgedBatchIDs.map { $0.uppercased() })
             unsentMetrics = AgentMetrics()
             settingsRevision = response.settingsRevision
-            for command in response.commands { await onCommand(command) }
+            for command in response.commands { await handle(command) }
             consecutiveFailures = 0
             return true
         } catch {
@@ -137,6 +140,25 @@ public actor PlatformTransport {
                 metadata: ["error": "\(error)", "failures": "\(consecutiveFailures)", "pending": "\(pending.count)"]
             )
             return false
+        }
+    }
+
+    /// Ruleset downloads happen here (the transport has the connection); every other command goes to the agent.
+    private func handle(_ command: AgentCommand) async {
+        await onCommand(command)
+        guard case .fetchRuleset(let version, let url) = command else { return }
+        do {
+            let path = url.hasPrefix("/") ? url : RampartProtocol.Endpoint.ruleset(version: version)
+            var request = HTTPClientRequest(url: settings.baseURL + path)
+            request.headers.add(name: RampartProtocol.authorizationHeader, value: "Bearer \(settings.apiKey)")
+            let response = try await client.execute(request, timeout: settings.requestTimeout)
+            let bytes = try await response.body.collect(upTo: 32 * 1024 * 1024)
+            guard (200..<300).contains(response.status.code) else {
+                throw TransportError.status(path: path, code: response.status.code)
+            }
+            await onRuleset(version, String(buffer: bytes))
+        } catch {
+            logger.error("Rampart: ruleset download failed", metadata: ["version": "\(version)", "error": "\(error)"])
         }
     }
 

@@ -169,6 +169,12 @@ struct Compiler {
     }
 
     private mutating func compileClass(_ set: CodePointSet, next: Int32) throws(RegexError) -> Int32 {
+        // ASCII-only classes (the common case) are one byte set.
+        if let last = set.ranges.last, last.upperBound < 0x80 {
+            var bits = ByteBitSet()
+            for range in set.ranges { bits.insert(UInt8(range.lowerBound)...UInt8(range.upperBound)) }
+            return try emitByteSet(bits, next: next)
+        }
         var sequences: [UTF8Sequences.Sequence] = []
         for range in set.ranges {
             let low = range.lowerBound
@@ -180,10 +186,10 @@ struct Compiler {
         }
         if sequences.isEmpty { return try fail() }
         // Leading byte ranges grouped by the shared suffix they lead into; each group becomes one instruction.
+        // Classes have few groups, so linear searches beat hashing here.
         var groupTargets: [Int32] = []
         var groupBytes: [ByteBitSet] = []
-        var groupIndex: [Int32: Int] = [:]
-        var suffixCache: [SuffixKey: Int32] = [:]
+        var suffixCache: [(key: SuffixKey, instruction: Int32)] = []
         for sequence in sequences {
             guard let first = sequence.first, let last = sequence.last else { continue }
             var target = next
@@ -197,10 +203,9 @@ struct Compiler {
                 }
                 leading = first
             }
-            if let index = groupIndex[target] {
+            if let index = groupTargets.lastIndex(of: target) {
                 groupBytes[index].insert(leading)
             } else {
-                groupIndex[target] = groupTargets.count
                 groupTargets.append(target)
                 var bits = ByteBitSet()
                 bits.insert(leading)
@@ -215,31 +220,18 @@ struct Compiler {
         return entry
     }
 
-    private mutating func cachedByte(_ range: ClosedRange<UInt8>, next: Int32, cache: inout [SuffixKey: Int32])
-        throws(RegexError) -> Int32
+    private mutating func cachedByte(_ range: ClosedRange<UInt8>, next: Int32,
+                                     cache: inout [(key: SuffixKey, instruction: Int32)]) throws(RegexError) -> Int32
     {
         let key = SuffixKey(low: range.lowerBound, high: range.upperBound, next: next)
-        if let existing = cache[key] { return existing }
+        if let existing = cache.last(where: { $0.key == key }) { return existing.instruction }
         let instruction = try emitByte(range, next: next)
-        cache[key] = instruction
+        cache.append((key, instruction))
         return instruction
     }
 
     private mutating func emitByteSet(_ bits: ByteBitSet, next: Int32) throws(RegexError) -> Int32 {
-        // A contiguous set is a plain range.
-        var low = -1
-        var high = -1
-        var contiguous = true
-        for byte in 0..<256 where bits.contains(UInt8(byte)) {
-            if low < 0 {
-                low = byte
-            } else if byte != high + 1 {
-                contiguous = false
-                break
-            }
-            high = byte
-        }
-        if contiguous && low >= 0 { return try emitByte(UInt8(low)...UInt8(high), next: next) }
+        if let range = bits.singleRange { return try emitByte(range, next: next) }
         let index: Int32
         if let existing = byteSetIndex[bits] {
             index = existing

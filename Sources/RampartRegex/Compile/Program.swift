@@ -109,6 +109,21 @@ struct ByteBitSet: Sendable, Hashable {
         }
     }
 
+    /// The set as one range, when it is one (and not empty).
+    var singleRange: ClosedRange<UInt8>? {
+        let all = [words.0, words.1, words.2, words.3]
+        var count = 0
+        var low = -1
+        var high = -1
+        for (index, word) in all.enumerated() where word != 0 {
+            count += word.nonzeroBitCount
+            if low < 0 { low = index * 64 + word.trailingZeroBitCount }
+            high = index * 64 + 63 - word.leadingZeroBitCount
+        }
+        guard low >= 0, count == high - low + 1 else { return nil }
+        return UInt8(low)...UInt8(high)
+    }
+
     mutating func insert(_ range: ClosedRange<UInt8>) {
         for byte in range {
             let bit = UInt64(1) &<< UInt64(byte & 63)

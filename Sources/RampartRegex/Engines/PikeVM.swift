@@ -78,7 +78,7 @@ enum PikeVM {
             threads: while index < scratch.currentThreads.count {
                 let id = Int(scratch.currentThreads[index])
                 let start = scratch.currentStarts[index]
-                index += 1
+                index &+= 1
                 guard id >= 0 && id < instructionCount else { continue }
                 let instruction = program.instructions[id]
                 switch instruction.operation {
@@ -88,7 +88,7 @@ enum PikeVM {
                     if !allPatterns { break threads }
                 case .byteRange, .byteSet:
                     if let byte, program.accepts(instruction, byte) {
-                        addThread(program, instruction.next, start: start, position: position + 1, input: input,
+                        addThread(program, instruction.next, start: start, position: position &+ 1, input: input,
                                   scratch: &scratch)
                     }
                 default:
@@ -98,7 +98,7 @@ enum PikeVM {
             swap(&scratch.currentThreads, &scratch.nextThreads)
             swap(&scratch.currentStarts, &scratch.nextStarts)
             if position >= count { return }
-            position += 1
+            position &+= 1
         }
     }
 

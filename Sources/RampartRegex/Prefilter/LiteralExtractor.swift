@@ -14,9 +14,10 @@ typealias LiteralString = [LiteralUnit]
 /// For each node it computes `exact` — the finite set of strings the node matches, when small — and `required` —
 /// a set of strings one of which occurs in every match. Both are bounded, so extraction stays linear.
 enum LiteralExtractor {
-    static let maxSetSize = 32
-    static let maxLiteralLength = 64
-    static let maxClassExpansion = 8
+    static let maxSetSize = 8
+    /// Longer literals add little selectivity and cost quadratic copying in long concatenations.
+    static let maxLiteralLength = 12
+    static let maxClassExpansion = 4
 
     struct Facts {
         var exact: [LiteralString]?
@@ -62,6 +63,8 @@ enum LiteralExtractor {
                 consider(childFacts.required, best: &childRequired)
                 consider(childFacts.exact, best: &childRequired)
                 required = union(required, childRequired)
+                // Neither fact can come back once lost: skip the remaining branches.
+                if exact == nil && required == nil { break }
             }
             if let set = required, set.isEmpty || set.contains(where: \.isEmpty) { required = nil }
             return Facts(exact: exact, required: required)
@@ -150,9 +153,12 @@ enum LiteralExtractor {
         return deduplicated(left + right)
     }
 
+    /// Sets are small (at most `maxSetSize`), so pairwise comparison is cheaper than hashing.
     private static func deduplicated(_ strings: [LiteralString]) -> [LiteralString] {
-        var seen = Set<LiteralString>()
-        return strings.filter { seen.insert($0).inserted }
+        var result: [LiteralString] = []
+        result.reserveCapacity(strings.count)
+        for string in strings where !result.contains(string) { result.append(string) }
+        return result
     }
 
     /// Keeps whichever of `candidate` and `best` a scan would reject more inputs with.

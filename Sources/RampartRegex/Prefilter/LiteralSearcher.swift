@@ -63,7 +63,7 @@ struct LiteralSearcher: Sendable {
                     let anchor = anchors[literal]
                     let expected = bytes[literal][anchor]
                     guard byte | masks[literal][anchor] == expected, position >= anchor else { continue }
-                    let start = position - anchor
+                    let start = position &- anchor
                     if verify(literal: literal, base: base, count: count, start: start) {
                         if best.map({ start < $0 }) ?? true { best = start }
                         return true
@@ -80,7 +80,7 @@ struct LiteralSearcher: Sendable {
         let mask = masks[literal]
         guard start >= 0, expected.count <= count - start else { return false }
         for index in expected.indices {
-            let byte = base.load(fromByteOffset: start + index, as: UInt8.self)
+            let byte = base.load(fromByteOffset: start &+ index, as: UInt8.self)
             if byte | mask[index] != expected[index] { return false }
         }
         return true

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The meta layer: decides once, at compile time, which engines answer a pattern's searches, and runs them.
 struct MatchStrategy: Sendable {
     /// A pattern that is only a literal, optionally anchored: answered by a scan or a compare.
@@ -8,17 +10,19 @@ struct MatchStrategy: Sendable {
         var searcher: LiteralSearcher
     }
 
+    let hir: HIR
     let plainLiteral: PlainLiteral?
     let prefilter: LiteralSearcher?
     let forward: LazyDFA
-    let reverse: LazyDFA
+    /// Built on the first `firstMatch` that needs it: most WAF searches only ask whether a pattern matches.
+    let reverse: ReverseDFA
     let pool = ScratchPool()
 
     init(hir: HIR, pattern: String, limits: RegexLimits) throws(RegexError) {
+        self.hir = hir
         let program = try Compiler.compile(hir, pattern: pattern, limits: limits)
-        let reversed = try Compiler.compile(hir, pattern: pattern, limits: limits, reverse: true)
         forward = LazyDFA(program: program, mode: .leftmostFirst, direction: .forward, budget: limits.dfaCacheBytes)
-        reverse = LazyDFA(program: reversed, mode: .all, direction: .reverse, budget: limits.dfaCacheBytes)
+        reverse = ReverseDFA(hir: hir, pattern: pattern, limits: limits)
         plainLiteral = MatchStrategy.plainLiteral(hir)
         if plainLiteral == nil, let literals = LiteralExtractor.requiredLiterals(of: hir) {
             prefilter = LiteralSearcher(literals)
@@ -52,7 +56,8 @@ struct MatchStrategy: Sendable {
             case .noMatch:
                 return nil
             case .match(let end):
-                if case .match(let start) = reverse.searchReverse(input, end: end, cache: scratch.reverse),
+                if let reverse = reverse.dfa,
+                    case .match(let start) = reverse.searchReverse(input, end: end, cache: scratch.reverse),
                     start <= end
                 {
                     return start..<end
@@ -77,12 +82,12 @@ struct MatchStrategy: Sendable {
         }
         if length == 0 { return 0..<0 }
         guard let start = literal.searcher.firstOccurrence(in: input, literalIndex: 0) else { return nil }
-        return start..<(start + length)
+        return start..<(start &+ length)
     }
 
     private func hasBytes(_ bytes: [UInt8], in input: UnsafeRawBufferPointer, at start: Int) -> Bool {
         guard start >= 0, bytes.count <= input.count - start else { return false }
-        for index in bytes.indices where input[start + index] != bytes[index] { return false }
+        for index in bytes.indices where input[start &+ index] != bytes[index] { return false }
         return true
     }
 
@@ -117,5 +122,32 @@ struct MatchStrategy: Sendable {
         let units = bytes.map { LiteralUnit(byte: $0, caseless: false) }
         return PlainLiteral(bytes: bytes, anchoredAtStart: anchoredAtStart, anchoredAtEnd: anchoredAtEnd,
                             searcher: LiteralSearcher([units]))
+    }
+}
+
+/// The reverse program of a pattern (finds where a match starts), compiled on first use.
+final class ReverseDFA: Sendable {
+    private let hir: HIR
+    private let pattern: String
+    private let limits: RegexLimits
+    /// nil: not built yet; `.some(nil)`: compiling failed (the Pike VM answers instead).
+    private let built = Mutex<LazyDFA??>(nil)
+
+    init(hir: HIR, pattern: String, limits: RegexLimits) {
+        self.hir = hir
+        self.pattern = pattern
+        self.limits = limits
+    }
+
+    var dfa: LazyDFA? {
+        built.withLock { built in
+            if let built { return built }
+            let program = try? Compiler.compile(hir, pattern: pattern, limits: limits, reverse: true)
+            let dfa = program.map {
+                LazyDFA(program: $0, mode: .all, direction: .reverse, budget: limits.dfaCacheBytes)
+            }
+            built = .some(dfa)
+            return dfa
+        }
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Many patterns compiled into one automaton and matched in a single pass: answers which of them match anywhere
 /// in the input (as RE2::Set does, unanchored, without stopping at the first match). Safe to share between threads.
 public final class RegexSet: Sendable {
@@ -16,6 +18,8 @@ public final class RegexSet: Sendable {
     public let patterns: [Pattern]
     private let dfa: LazyDFA
     private let pool = ScratchPool()
+    /// Each pattern's own engines, for inputs on which the combined DFA gives up (built on first need).
+    private let singles: SingleStrategies
 
     public convenience init(_ patterns: [Pattern], limits: RegexLimits = .default) throws(RegexSetError) {
         var hirs: [HIR] = []
@@ -30,9 +34,17 @@ public final class RegexSet: Sendable {
         try self.init(patterns: patterns, hirs: hirs, limits: limits)
     }
 
+    /// Builds a set from regexes already compiled on their own, without parsing their patterns again.
+    public convenience init(_ regexes: [SafeRegex], limits: RegexLimits = .default) throws(RegexSetError) {
+        try self.init(patterns: regexes.map { Pattern($0.pattern, options: $0.options) },
+                      hirs: regexes.map(\.strategy.hir), limits: limits)
+        singles.provide(regexes.map(\.strategy))
+    }
+
     /// Builds a set from already parsed (or hand-built) patterns; `patterns[i]` describes `hirs[i]`.
     public init(patterns: [Pattern], hirs: [HIR], limits: RegexLimits = .default) throws(RegexSetError) {
         self.patterns = patterns
+        singles = SingleStrategies(hirs: hirs, patterns: patterns.map(\.pattern), limits: limits)
         var failedIndex = 0
         let program: Program
         do {
@@ -42,16 +54,13 @@ public final class RegexSet: Sendable {
             throw RegexSetError(index: failedIndex, error: RegexError(error.kind, offset: 0, pattern: pattern))
         }
         // A combined automaton has bigger states than one pattern's: give it a proportionally bigger cache.
-        let scale = max(1, min(hirs.count / 8, 16))
+        let scale = max(1, min(hirs.count / 16, 4))
         dfa = LazyDFA(program: program, mode: .all, direction: .forward,
-                      budget: limits.dfaCacheBytes.multipliedReportingOverflow(by: scale).partialValue)
+                      budget: limits.dfaCacheBytes.multipliedReportingOverflow(by: scale).partialValue,
+                      bailsOnDenseStates: true)
     }
 
     public var count: Int { patterns.count }
-
-    public func debugStatistics() -> String {
-        pool.withScratch { "states=\($0.forward.statesCreated) transitions=\($0.forward.transitionsComputed) resets=\($0.forward.totalResets) insts=\(dfa.program.instructions.count) classes=\(dfa.program.classCount)" }
-    }
 
     // MARK: matchingIndices
 
@@ -71,21 +80,17 @@ public final class RegexSet: Sendable {
     public func matchingIndices(in input: UnsafeRawBufferPointer) -> [Int] {
         pool.withScratch { scratch in
             if scratch.setMarks.count != count { scratch.setMarks = [Bool](repeating: false, count: count) }
-            var found = 0
+            scratch.setFound.removeAll(keepingCapacity: true)
             run(input, scratch: scratch) { index in
                 if index >= 0 && index < scratch.setMarks.count && !scratch.setMarks[index] {
                     scratch.setMarks[index] = true
-                    found += 1
+                    scratch.setFound.append(index)
                 }
                 return false
             }
-            var result: [Int] = []
-            result.reserveCapacity(found)
-            for index in scratch.setMarks.indices where scratch.setMarks[index] {
-                result.append(index)
-                scratch.setMarks[index] = false
-            }
-            return result
+            for index in scratch.setFound { scratch.setMarks[index] = false }
+            if scratch.setFound.count > 1 { scratch.setFound.sort() }
+            return scratch.setFound.isEmpty ? [] : Array(scratch.setFound)
         }
     }
 
@@ -115,10 +120,53 @@ public final class RegexSet: Sendable {
         }
     }
 
-    /// The DFA over the whole input; the Pike VM when its cache thrashes (reporting again is harmless).
+    /// The combined DFA over the whole input; when it gives up, each pattern's own engines (reporting a pattern
+    /// twice is harmless, callers deduplicate).
     private func run(_ input: UnsafeRawBufferPointer, scratch: MatchScratch, onMatch: (Int) -> Bool) {
         if dfa.searchAll(input, cache: scratch.forward, onMatch: onMatch) { return }
-        PikeVM.searchAll(dfa.program, input, scratch: &scratch.pike, onMatch: onMatch)
+        if let strategies = singles.strategies {
+            for (index, strategy) in strategies.enumerated() where strategy.matches(input) {
+                if onMatch(index) { return }
+            }
+        } else {
+            PikeVM.searchAll(dfa.program, input, scratch: &scratch.pike, onMatch: onMatch)
+        }
+    }
+}
+
+/// The per-pattern strategies of a set, compiled when first needed. Nil when a pattern cannot be compiled on
+/// its own (then the Pike VM over the combined program answers).
+final class SingleStrategies: Sendable {
+    private let hirs: [HIR]
+    private let patterns: [String]
+    private let limits: RegexLimits
+    private let built = Mutex<[MatchStrategy]??>(nil)
+
+    init(hirs: [HIR], patterns: [String], limits: RegexLimits) {
+        self.hirs = hirs
+        self.patterns = patterns
+        self.limits = limits
+    }
+
+    func provide(_ strategies: [MatchStrategy]) {
+        built.withLock { $0 = .some(strategies) }
+    }
+
+    var strategies: [MatchStrategy]? {
+        built.withLock { built in
+            if let built { return built }
+            var result: [MatchStrategy]? = []
+            for (index, hir) in hirs.enumerated() {
+                let pattern = index < patterns.count ? patterns[index] : ""
+                guard let strategy = try? MatchStrategy(hir: hir, pattern: pattern, limits: limits) else {
+                    result = nil
+                    break
+                }
+                result?.append(strategy)
+            }
+            built = .some(result)
+            return result
+        }
     }
 }
 

@@ -8,6 +8,7 @@ final class MatchScratch: @unchecked Sendable {
     let reverse = DFACache()
     var pike = PikeVMScratch()
     var setMarks: [Bool] = []
+    var setFound: [Int] = []
 }
 
 /// Hands out `MatchScratch` objects, one per concurrent search, and takes them back: a regex stays `Sendable`

@@ -1,7 +1,7 @@
 /// Conditions reading the same address, key path, transformers and data source form a scan group: each value
 /// is transformed once and checked by one batched pass per matcher kind (a `RegexSet` for every regex of the
 /// group), and only candidates are confirmed — instead of one full pass per rule as in libddwaf.
-struct ScanGroup: Sendable {
+final class ScanGroup: Sendable {
     struct Slot: Sendable, Hashable {
         let group: Int
         let member: Int
@@ -92,7 +92,7 @@ struct ScanGroup: Sendable {
         var batches: [Batch] = []
         for kind in kindOrder {
             let indices = byKind[kind] ?? []
-            guard let first = indices.first.map({ members[$0].matcher }) as? any BatchableMatcher,
+            guard let firstIndex = indices.first, let first = members[firstIndex].matcher as? any BatchableMatcher,
                 let scanner = first.makeBatchScanner(for: indices.map { members[$0].matcher }, artifacts: artifacts)
             else {
                 singles.append(contentsOf: indices)
@@ -141,10 +141,12 @@ extension ScanGroup {
         var remaining = members.count
         var candidates: [Int] = []
         var timedOut = false
+        var clock = deadline
+        defer { deadline = clock }
         let walker = ValueWalker(limits: limits)
         let address = input.address
         walker.walk(root, keyPath: input.keyPath, source: input.source) { item, path in
-            if deadline.tick() {
+            if clock.tick() {
                 timedOut = true
                 return false
             }

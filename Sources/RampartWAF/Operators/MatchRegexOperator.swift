@@ -38,7 +38,10 @@ struct RegexMatcher: BatchableMatcher {
     var operatorValue: String { regex.pattern }
 
     func match(_ bytes: UnsafeRawBufferPointer) -> String? {
-        guard bytes.count >= minLength, let range = regex.firstMatch(in: bytes) else { return nil }
+        // Deciding is cheaper than locating: find the span only for the (rare) values that match.
+        guard bytes.count >= minLength, regex.matches(bytes), let range = regex.firstMatch(in: bytes) else {
+            return nil
+        }
         guard range.lowerBound >= 0, range.upperBound <= bytes.count, range.lowerBound <= range.upperBound else {
             return ""
         }

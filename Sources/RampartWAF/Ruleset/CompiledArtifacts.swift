@@ -8,7 +8,8 @@ final class CompiledArtifacts: Sendable {
 
     /// The artifact cached under `key`, building it with `make` on first use.
     func cached<T: Sendable>(_ key: String, _ make: () -> T) -> T {
-        if let existing = storage.withLock({ $0[key] }) as? T { return existing }
+        // Unwrap the dictionary lookup before casting: a missing entry must not cast to an Optional `T`.
+        if let stored = storage.withLock({ $0[key] }), let existing = stored as? T { return existing }
         let built = make()
         storage.withLock { $0[key] = built }
         return built

@@ -39,6 +39,8 @@ struct SQLSyntax: Sendable {
     var alternativeQuoting = false
     /// `#temp` is an identifier (SQL Server temporary tables).
     var hashIdentifiers = false
+    /// `/*! … */` holds SQL that MySQL executes.
+    var executableComments = false
 
     init(dialect: SQLDialect) {
         switch dialect {
@@ -52,6 +54,7 @@ struct SQLSyntax: Sendable {
             backslashEscapes = true
             doubleQuotedStrings = true
             backtickIdentifiers = true
+            executableComments = true
         case .sqlite:
             backtickIdentifiers = true
             bracketIdentifiers = true
@@ -73,6 +76,7 @@ struct SQLSyntax: Sendable {
         var syntax = SQLSyntax(dialect: .generic)
         syntax.hashComments = true
         syntax.doubleQuotedStrings = true
+        syntax.executableComments = true
         return syntax
     }()
 }

@@ -15,17 +15,34 @@ public enum SQLInjectionDetector {
             var analysis = StatementAnalysis(bytes: statementBytes, syntax: SQLSyntax(dialect: dialect))
             for parameter in parameters {
                 var value = parameter.value
-                let verdict = value.withUTF8 { valueBytes -> (Range<Int>, String)? in
+                let verdict = value.withUTF8 { untrimmed -> (Range<Int>, String)? in
+                    // Leading and trailing whitespace never forms a token, and applications often trim it: look
+                    // for the value without it.
+                    var lower = 0
+                    var upper = untrimmed.count
+                    while lower < upper, SQLBytes.isSpace(untrimmed[lower]) { lower &+= 1 }
+                    while upper > lower, SQLBytes.isSpace(untrimmed[upper &- 1]) { upper &-= 1 }
+                    let valueBytes = UnsafeBufferPointer(rebasing: untrimmed[lower..<upper])
                     guard characterCount(valueBytes, atLeast: minimumParameterLength) else { return nil }
                     var result: (Range<Int>, String)?
+                    var weak: (Range<Int>, String)?
+                    var staysInPlaceSomewhere = false
                     SQLByteSearch.forEachOccurrence(of: valueBytes, in: statementBytes) { start in
                         let occurrence = start..<(start &+ valueBytes.count)
-                        if let reason = analysis.injectionReason(for: occurrence) {
+                        switch analysis.judge(occurrence) {
+                        case .inPlace:
+                            staysInPlaceSomewhere = true
+                        case .injection(let reason):
                             result = (occurrence, reason)
                             return false
+                        case .weakInjection(let reason):
+                            if weak == nil { weak = (occurrence, reason) }
                         }
                         return true
                     }
+                    // A one-token value (`OR`) that also sits inside a literal elsewhere is the application's own
+                    // token matching a value used as data, not an insertion.
+                    if result == nil, !staysInPlaceSomewhere { result = weak }
                     return result
                 }
                 if let (location, reason) = verdict {
@@ -74,8 +91,22 @@ struct StatementAnalysis {
         }
     }
 
-    /// Why the parameter occupying `occurrence` is an injection, or nil when it stays in its place.
-    mutating func injectionReason(for occurrence: Range<Int>) -> String? {
+    enum Judgement {
+        case inPlace
+        case injection(String)
+        /// A parameter that is exactly one token (`OR`, `<=`, a comment): an injection only if the value never
+        /// occurs as data elsewhere (otherwise that token is the statement's own).
+        case weakInjection(String)
+    }
+
+    mutating func judge(_ occurrence: Range<Int>) -> Judgement {
+        guard let (reason, weak) = injectionReason(for: occurrence) else { return .inPlace }
+        return weak ? .weakInjection(reason) : .injection(reason)
+    }
+
+    /// Why the parameter occupying `occurrence` is an injection (and whether the evidence is weak), or nil when it
+    /// stays in its place.
+    mutating func injectionReason(for occurrence: Range<Int>) -> (String, weak: Bool)? {
         // Leading and trailing whitespace of a parameter never forms a token.
         var lower = occurrence.lowerBound
         var upper = occurrence.upperBound
@@ -97,10 +128,10 @@ struct StatementAnalysis {
         guard let first = covered.first else { return nil }
 
         if covered.count == 1 {
-            return singleTokenReason(first, lower: lower, upper: upper)
+            return singleTokenReason(first, lower: lower, upper: upper).map { ($0, true) }
         }
         if isBenignMultiToken(covered, lower: lower, upper: upper) { return nil }
-        return multiTokenReason(covered, lower: lower)
+        return (multiTokenReason(covered, lower: lower), false)
     }
 
     /// A parameter inside one token is in place, unless it is that whole token and the token is a comment, an
@@ -113,7 +144,8 @@ struct StatementAnalysis {
         case .operator:
             return "parameter is the SQL operator \(text(token))"
         case .word:
-            if let keyword = SQLKeyword.lookup(bytes, token.range), keyword.changesStatementAlone {
+            // Alone, only a logic keyword changes what a statement does (`OR` for `AND`); `UNION` or `DROP` need more.
+            if let keyword = SQLKeyword.lookup(bytes, token.range), keyword.category == .logic {
                 return "parameter is the SQL keyword \(keyword.name)"
             }
             return nil
@@ -122,16 +154,13 @@ struct StatementAnalysis {
         }
     }
 
-    /// Shapes of several tokens that still denote one value: a qualified name (`users.name`, `"s"."t"`) or a
-    /// signed number (`-5`), covered exactly.
+    /// Shapes of several tokens that still denote values in place: a qualified name (`users.name`, `"s"."t"`), a
+    /// signed number (`-5`), or a list of numbers (`1,2,3` in `IN (…)`), covered exactly.
     private func isBenignMultiToken(_ covered: ArraySlice<SQLToken>, lower: Int, upper: Int) -> Bool {
         guard let first = covered.first, let last = covered.last, first.start == lower, last.end == upper else {
             return false
         }
-        if covered.count == 2, first.kind == .operator, last.kind == .number, first.end == last.start {
-            let sign = bytes[first.start]
-            return first.end &- first.start == 1 && (sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+"))
-        }
+        if isNumberList(covered) { return true }
         var expectName = true
         for token in covered {
             if expectName {
@@ -149,6 +178,30 @@ struct StatementAnalysis {
             expectName.toggle()
         }
         return !expectName
+    }
+
+    /// Signed numbers separated by commas: `-5`, `1, 2, 3`.
+    private func isNumberList(_ covered: ArraySlice<SQLToken>) -> Bool {
+        var expectNumber = true
+        var index = covered.startIndex
+        while index < covered.endIndex {
+            let token = covered[index]
+            if expectNumber {
+                if token.kind == .operator, token.end &- token.start == 1,
+                   bytes[token.start] == UInt8(ascii: "-") || bytes[token.start] == UInt8(ascii: "+"),
+                   index &+ 1 < covered.endIndex, covered[index &+ 1].kind == .number,
+                   covered[index &+ 1].start == token.end {
+                    index &+= 1
+                    continue
+                }
+                guard token.kind == .number else { return false }
+            } else if token.kind != .comma {
+                return false
+            }
+            expectNumber.toggle()
+            index &+= 1
+        }
+        return !expectNumber
     }
 
     private func multiTokenReason(_ covered: ArraySlice<SQLToken>, lower: Int) -> String {

@@ -37,10 +37,12 @@ struct SQLShape {
             // `/**/` between words is whitespace to SQL (and a classic filter evasion); only a comment that ends
             // the value cuts the statement short.
             if token.kind == .comment, token.isTerminated, index &+ 1 < tokens.count,
-               bytes[token.start] == UInt8(ascii: "/") {
+               bytes[token.start] == UInt8(ascii: "/") || bytes[token.start] == UInt8(ascii: "*") {
                 continue
             }
+            // A call has its `(` right after the name (as MySQL requires for built-ins); "menu (select one)" is prose.
             let followedByParenthesis = index &+ 1 < tokens.count && tokens[index &+ 1].kind == .openParenthesis
+                && tokens[index &+ 1].start == token.end
             shapes.append(classify(token, followedByParenthesis: followedByParenthesis, in: bytes))
         }
     }

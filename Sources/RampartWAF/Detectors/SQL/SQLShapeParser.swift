@@ -6,6 +6,10 @@ struct SQLShapeParser {
         var comparisonWithLiteral = false
         /// A comparison of two literals (`'x'='x'`, `1=1`): a tautology or contradiction.
         var comparisonOfLiterals = false
+        /// Any comparison, even of two names (`x=x`).
+        var anyComparison = false
+        /// `AND`/`OR` joined two operands.
+        var usedLogic = false
         var functionName: String?
         var calledKnownFunction = false
         var calledDangerousFunction = false
@@ -32,17 +36,37 @@ struct SQLShapeParser {
     /// The injected construct, described as the end of a sentence, or nil when the shapes are not an injection.
     mutating func injection(context: SQLiContext) -> String? {
         let quoted = context != .unquoted
+        // Unquoted words alone — no number, quote, operator or punctuation — are prose, even when they happen to
+        // spell SQL ("union select ls from profile drop …").
+        if !quoted, shapes.allSatisfy({ $0.token.kind == .word }) { return nil }
+        // An unquoted value that starts with a number replaces a number the application meant to write.
+        let numericStart = !quoted && (kind(at: 0) == .number || (kind(at: 0) == .operator && kind(at: 1) == .number))
         var index = 0
         var leftIsLiteral = true
+        // Unquoted and starting with an operator word: appended after an operand the application wrote.
+        var appended = false
         if quoted {
             index = 1  // the literal the value closed
+        } else if let first = kind(at: 0), first == .setOperation || first == .semicolon || first == .statement
+                    || first == .keyword || (first == .logic && !isWord(at: 0, "NOT")) {
+            // ` AND SLEEP(5)`, ` UNION SELECT 1`: the value is appended after an operand the application wrote.
+            // A clause only counts with numbers (` ORDER BY 3--`), not words ("order by 5pm -- thanks").
+            if first == .keyword {
+                let numberIndex = isWord(at: 1, "BY") ? 2 : 1
+                guard kind(at: numberIndex) == .number || isWord(at: 0, "PROCEDURE") || isWord(at: 0, "INTO") else {
+                    return nil
+                }
+            }
+            index = 0
+            appended = true
         } else {
             guard let (next, literal) = operand(at: 0) else { return nil }
             if onlyComments(from: next) {
-                if evidence.subquery { return "is a subquery" }
+                if evidence.subquery, kind(at: 0) == .open { return "is a subquery" }
                 if evidence.calledDangerousFunction, let name = evidence.functionName {
                     return "calls the SQL function \(name)"
                 }
+                if numericStart, hasTerseComment(from: next) { return "comments out the rest of the statement" }
                 return nil
             }
             index = next
@@ -50,26 +74,45 @@ struct SQLShapeParser {
         }
         let afterOperand = index
         while kind(at: index) == .close { index &+= 1 }
+        // `')…`, `1)…`: the value closes a parenthesis the application opened.
+        let closesParenthesis = (quoted || numericStart) && index > afterOperand
         guard let continuation = kind(at: index) else { return nil }
 
         switch continuation {
         case .comment:
-            return quoted && index == afterOperand ? "comments out the rest of the statement" : nil
+            // `admin'--`, `admin'#`: a bare cut-off marker. `"#section"` in markup is a fragment link, not a cut.
+            return quoted && hasTerseComment(from: index)
+                ? "comments out the rest of the statement" : nil
 
         case .logic:
             guard !isWord(at: index, "NOT"), let end = expression(at: index &+ 1) else { return nil }
             let clauseEnd = trailingClauses(at: end)
-            guard onlyComments(from: clauseEnd) else {
-                // `' AND 1=0 UNION SELECT …`, `1 OR 1=1; DROP …`: the condition leads into a second construct.
-                return setOperationOrStackedStatement(at: clauseEnd)
-            }
+            let complete = onlyComments(from: clauseEnd)
+            // `' AND 1=0 UNION SELECT …`, `1 OR 1=1; DROP …`: the condition leads into a second construct.
+            if !complete, let chained = setOperationOrStackedStatement(at: clauseEnd) { return chained }
+            // After closing a quote, the breakout is evidence already: a condition is enough even when what
+            // follows it does not parse (`' OR 'a'='a AND '1'='1`).
+            let strong = evidence.comparisonOfLiterals || evidence.subquery || evidence.calledKnownFunction
+            guard complete || quoted || strong else { return nil }
             let word = text(at: index).uppercased()
             if evidence.subquery { return "adds \(word) with a subquery" }
             if evidence.excessiveNesting { return "adds \(word) with parentheses nested over \(Self.maximumDepth) deep" }
             if let name = evidence.functionName, quoted || evidence.calledKnownFunction {
                 return "adds \(word) with a call to \(name)"
             }
-            if evidence.comparisonWithLiteral { return "adds \(word) with a comparison" }
+            if evidence.comparisonWithLiteral || (quoted && evidence.anyComparison) {
+                return "adds \(word) with a comparison"
+            }
+            if complete, end == index &+ 2, isConstant(at: index &+ 1),
+               quoted || ((numericStart || appended) && (kind(at: index &+ 1) != .number || hasTerseComment(from: clauseEnd))) {
+                return "adds \(word) with the constant \(text(at: index &+ 1))"
+            }
+            if complete, closesParenthesis, evidence.anyComparison || (end == index &+ 2 && isConstant(at: index &+ 1)) {
+                return "closes a parenthesis and adds \(word)"
+            }
+            if complete, numericStart || appended, evidence.anyComparison, hasTerseComment(from: clauseEnd) {
+                return "adds \(word) with a comparison and comments out the rest of the statement"
+            }
             return nil
 
         case .setOperation, .semicolon:
@@ -78,24 +121,37 @@ struct SQLShapeParser {
         case .comparison, .operator:
             guard let end = expressionTail(at: index, leftIsLiteral: leftIsLiteral) else { return nil }
             let clauseEnd = trailingClauses(at: end)
-            guard onlyComments(from: clauseEnd) else { return nil }
+            guard onlyComments(from: clauseEnd) else { return setOperationOrStackedStatement(at: clauseEnd) }
             if evidence.subquery { return "adds an expression with a subquery" }
             if let name = evidence.functionName, quoted || evidence.calledKnownFunction {
                 return "adds an expression calling \(name)"
             }
             if quoted, evidence.comparisonOfLiterals { return "adds a comparison of literals" }
+            if numericStart, evidence.usedLogic, evidence.comparisonWithLiteral {
+                return "adds a condition with a comparison"
+            }
+            if quoted ? hasComment(from: clauseEnd) : numericStart && hasTerseComment(from: clauseEnd) {
+                return "adds an expression and comments out the rest of the statement"
+            }
+            if closesParenthesis { return "closes a parenthesis and adds an expression" }
             return nil
 
         case .keyword:
             let clauseEnd = trailingClauses(at: index)
-            guard clauseEnd > index else {
-                return nil
-            }
+            guard clauseEnd > index else { return nil }
             var clause = text(at: index).uppercased()
             if clause == "INTO" || clause == "PROCEDURE" { return "adds \(clause)" }
             if clause == "ORDER" || clause == "GROUP" { clause += " BY" }
-            guard onlyComments(from: clauseEnd), clauseEnd < shapes.count else { return nil }
-            return "adds \(clause) and comments out the rest of the statement"
+            let numeric = kind(at: isWord(at: index &+ 1, "BY") ? index &+ 2 : index &+ 1) == .number
+            if onlyComments(from: clauseEnd) {
+                if quoted ? hasComment(from: clauseEnd) : hasTerseComment(from: clauseEnd) {
+                    return "adds \(clause) and comments out the rest of the statement"
+                }
+                if quoted || numericStart, numeric { return "adds \(clause)" }
+                return nil
+            }
+            if let chained = setOperationOrStackedStatement(at: clauseEnd) { return chained }
+            return quoted && numeric ? "adds \(clause)" : nil
 
         case .statement:
             if isWord(at: index, "WAITFOR"), isWord(at: index &+ 1, "DELAY") || isWord(at: index &+ 1, "TIME") {
@@ -217,6 +273,9 @@ struct SQLShapeParser {
             switch shape.kind {
             case .comparison:
                 isComparison = true
+                // EXISTS is not binary; IN needs a parenthesised list.
+                if isWord(at: index, "EXISTS") { return index }
+                if isWord(at: index, "IN"), kind(at: operatorEnd) != .open { return index }
                 if isWord(at: index, "IS"), isWord(at: operatorEnd, "NOT") { operatorEnd &+= 1 }
                 if isWord(at: index, "SOUNDS"), isWord(at: operatorEnd, "LIKE") { operatorEnd &+= 1 }
                 if isWord(at: index, "SIMILAR"), isWord(at: operatorEnd, "TO") { operatorEnd &+= 1 }
@@ -229,12 +288,14 @@ struct SQLShapeParser {
                     isComparison = true
                 } else {
                     isComparison = false
+                    evidence.usedLogic = true
                 }
             default:
                 return index
             }
             guard let (next, rightLiteral) = operand(at: operatorEnd) else { return nil }
             if isComparison {
+                evidence.anyComparison = true
                 if leftLiteral || rightLiteral { evidence.comparisonWithLiteral = true }
                 if leftLiteral && rightLiteral { evidence.comparisonOfLiterals = true }
             }
@@ -281,9 +342,10 @@ struct SQLShapeParser {
         case .number, .string, .variable, .function, .open:
             return true
         case .keyword:
-            return first.keyword?.category == .literal
+            return first.keyword?.category == .literal || first.keyword?.name == "CASE"
         case .operator:
-            return bytes[first.token.start] == UInt8(ascii: "*")
+            let byte = bytes[first.token.start]
+            return byte == UInt8(ascii: "*") || (byte == UInt8(ascii: "-") && kind(at: index &+ 1) == .number)
         case .name:
             guard let following = peek(index &+ 1) else { return true }
             switch following.kind {
@@ -352,10 +414,58 @@ struct SQLShapeParser {
         return shapes.count
     }
 
+    /// A number, variable or `TRUE`: a condition that is constant on its own (`' OR 1--`).
+    func isConstant(at index: Int) -> Bool {
+        switch kind(at: index) {
+        case .number, .variable: return true
+        case .keyword: return isWord(at: index, "TRUE")
+        default: return false
+        }
+    }
+
+    /// A comment with no letters (`--`, `-- -`, `--+`, `#`, `/*`): the cut-off marker of an injection, unlike
+    /// the prose after a dash in "5 -- great product".
+    func hasTerseComment(from index: Int) -> Bool {
+        var index = index
+        while index < shapes.count {
+            let token = shapes[index].token
+            if shapes[index].kind == .comment {
+                // A trailing `%00` (see `SQLiStringDetector`) is a terminator.
+                if bytes[token.start] == UInt8(ascii: "%") { return true }
+                var offset = token.start
+                while offset < token.end, !SQLBytes.isLetter(bytes[offset]), !SQLBytes.isDigit(bytes[offset]) {
+                    offset &+= 1
+                }
+                return offset == token.end
+            }
+            index &+= 1
+        }
+        return false
+    }
+
+    func hasComment(from index: Int) -> Bool {
+        var index = index
+        while index < shapes.count {
+            if shapes[index].kind == .comment { return true }
+            index &+= 1
+        }
+        return false
+    }
+
+    /// Whether nothing but the statement's cut-off tail follows `index`: semicolons, comments, and at the very end a
+    /// string left open (the application's own closing quote will end it).
     func onlyComments(from index: Int) -> Bool {
         var index = index
         while index < shapes.count {
-            if shapes[index].kind != .comment { return false }
+            let shape = shapes[index]
+            switch shape.kind {
+            case .comment, .semicolon:
+                break
+            case .string where !shape.token.isTerminated && index &+ 1 == shapes.count && index > 0:
+                break
+            default:
+                return false
+            }
             index &+= 1
         }
         return true

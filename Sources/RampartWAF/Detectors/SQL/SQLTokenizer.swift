@@ -30,6 +30,8 @@ struct SQLLexer {
     let bytes: UnsafeBufferPointer<UInt8>
     let syntax: SQLSyntax
     var position = 0
+    /// Inside MySQL's `/*! … */`, whose content MySQL executes: the `*/` that ends it is a marker, not an operator.
+    var insideExecutableComment = false
 
     init(bytes: UnsafeBufferPointer<UInt8>, syntax: SQLSyntax) {
         self.bytes = bytes
@@ -76,7 +78,19 @@ struct SQLLexer {
         case UInt8(ascii: "#") where syntax.hashComments:
             return lineComment(from: start)
         case UInt8(ascii: "/") where second == UInt8(ascii: "*"):
+            if syntax.executableComments, byte(at: start &+ 2) == UInt8(ascii: "!") {
+                // `/*!50000 UNION*/`: the marker (with its version number) is a comment, the content is SQL.
+                var cursor = start &+ 3
+                while cursor < count, SQLBytes.isDigit(bytes[cursor]) { cursor &+= 1 }
+                position = cursor
+                insideExecutableComment = true
+                return SQLToken(kind: .comment, start: start, end: cursor)
+            }
             return blockComment(from: start)
+        case UInt8(ascii: "*") where second == UInt8(ascii: "/") && insideExecutableComment:
+            insideExecutableComment = false
+            position = start &+ 2
+            return SQLToken(kind: .comment, start: start, end: position)
         case UInt8(ascii: ","): position = start &+ 1; return SQLToken(kind: .comma, start: start, end: position)
         case UInt8(ascii: ";"): position = start &+ 1; return SQLToken(kind: .semicolon, start: start, end: position)
         case UInt8(ascii: "("): position = start &+ 1; return SQLToken(kind: .openParenthesis, start: start, end: position)

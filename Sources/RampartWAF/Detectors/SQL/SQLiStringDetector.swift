@@ -75,12 +75,21 @@ public enum SQLiStringDetector {
             shapes.append(SQLShape(kind: .string, token: SQLToken(kind: .string, start: 0, end: closing &+ 1)))
             tokenStart = closing &+ 1
         }
-        var lexer = SQLLexer(bytes: bytes, syntax: .untrustedInput)
+        // A trailing `%00` (a NUL byte left URL-encoded) ends the statement for C-string-based drivers: a comment.
+        var lexedCount = bytes.count
+        var nulTerminator: SQLToken?
+        if lexedCount >= 3, bytes[lexedCount &- 3] == UInt8(ascii: "%"), bytes[lexedCount &- 2] == UInt8(ascii: "0"),
+           bytes[lexedCount &- 1] == UInt8(ascii: "0"), tokenStart <= lexedCount &- 3 {
+            lexedCount &-= 3
+            nulTerminator = SQLToken(kind: .comment, start: lexedCount, end: bytes.count)
+        }
+        var lexer = SQLLexer(bytes: UnsafeBufferPointer(rebasing: bytes[0..<lexedCount]), syntax: .untrustedInput)
         lexer.position = tokenStart
         var tokens: [SQLToken] = []
         while let token = lexer.next() {
             tokens.append(token)
         }
+        if let nulTerminator { tokens.append(nulTerminator) }
         SQLShape.classify(tokens, in: bytes, into: &shapes)
         var parser = SQLShapeParser(shapes: shapes, bytes: bytes)
         guard let finding = parser.injection(context: context) else { return nil }

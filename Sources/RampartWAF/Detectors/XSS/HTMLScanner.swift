@@ -104,7 +104,9 @@ struct HTMLScanner {
             // Attribute value: quoted, or unquoted up to a space or `>`.
             var valueStart = index
             var valueEnd = index
-            if index < count, bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'") {
+            // Backticks quoted attribute values in old Internet Explorer; reading them as quotes costs nothing.
+            if index < count, bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'")
+                || bytes[index] == UInt8(ascii: "`") {
                 let quote = bytes[index]
                 valueStart = index &+ 1
                 valueEnd = valueStart
@@ -144,6 +146,16 @@ struct HTMLScanner {
                 return Finding(construct: .scriptURL(attribute: "content", scheme: scheme), location: location)
             }
         }
+        // Markup inside an attribute value (`title="</noscript><img onerror=…>"`): a parser differential or a
+        // later re-parse (mutation XSS) turns it into elements.
+        if depth == 0, name != "srcdoc", bytes[value].contains(UInt8(ascii: "<")) {
+            let inner = HTMLScanner(bytes: UnsafeBufferPointer(rebasing: bytes[value]), depth: 1).scanText(from: 0)
+            if let inner {
+                let start = value.lowerBound &+ inner.location.lowerBound
+                let end = value.lowerBound &+ inner.location.upperBound
+                return Finding(construct: inner.construct, location: start..<end)
+            }
+        }
         if name == "srcdoc", depth == 0 {
             let decoded = HTMLEntities.decode(bytes, value)
             let inner = decoded.withUnsafeBufferPointer { HTMLScanner(bytes: $0, depth: 1).scanText(from: 0) }
@@ -167,19 +179,27 @@ struct HTMLScanner {
     }
 
     /// `javascript:`, `vbscript:` or an HTML/SVG `data:` URL at the start of `range`, after decoding character
-    /// references and dropping the whitespace and control characters browsers ignore in a URL.
-    static func scriptScheme(in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String? {
+    /// references and dropping what URL parsing ignores: leading spaces and control characters, and tabs and
+    /// line breaks anywhere.
+    static func scriptScheme(in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+                             requireCode: Bool = false) -> String? {
         guard !range.isEmpty else { return nil }
         let decoded = HTMLEntities.decode(bytes, range, limit: 64)
         var compact: [UInt8] = []
         compact.reserveCapacity(32)
-        for byte in decoded where byte > 0x20 && byte != 0x7F {
+        for byte in decoded {
+            if byte == 0x09 || byte == 0x0A || byte == 0x0D { continue }
+            if compact.isEmpty, byte <= 0x20 { continue }
             compact.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
             if compact.count >= 32 { break }
         }
         for scheme in ["javascript:", "vbscript:", "livescript:", "data:text/html", "data:application/xhtml",
                        "data:image/svg", "data:text/xml", "data:application/xml"] where compact.starts(with: scheme.utf8) {
-            return scheme
+            guard requireCode, !scheme.hasPrefix("data:") else { return scheme }
+            let code = compact.dropFirst(scheme.utf8.count)
+            guard let first = code.first, first != 0x20 else { return nil }
+            let rest = decoded.contains { $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: "`") || $0 == UInt8(ascii: "=") }
+            return rest ? scheme : nil
         }
         return nil
     }
@@ -207,7 +227,7 @@ struct HTMLScanner {
         }
         for (needle, what) in [("expression(", "expression()"), ("javascript:", "a javascript: URL"),
                                ("vbscript:", "a vbscript: URL"), ("-moz-binding", "-moz-binding"),
-                               ("behavior:", "behavior:")] where find(Array(needle.utf8), inLowercased: compact) != nil {
+                               ("behavior:", "behavior:"), ("@import", "@import")] where find(Array(needle.utf8), inLowercased: compact) != nil {
             return what
         }
         return nil

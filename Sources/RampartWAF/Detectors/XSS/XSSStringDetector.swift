@@ -86,7 +86,10 @@ public enum XSSStringDetector {
            let finding = scanner.scanAttributes(from: index &+ 1) {
             return verdict(finding, context: .unquotedAttribute)
         }
-        if let scheme = HTMLScanner.scriptScheme(in: bytes, 0..<bytes.count) {
+        // A whole value that is a script URL: dangerous if the application puts it in an href or src. It must
+        // carry code right after the scheme (a call, template or assignment): "JavaScript: the good parts" is a
+        // book title.
+        if let scheme = HTMLScanner.scriptScheme(in: bytes, 0..<bytes.count, requireCode: true) {
             return verdict(HTMLScanner.Finding(construct: .scriptURL(attribute: "a URL attribute", scheme: scheme),
                                                location: 0..<bytes.count), context: .urlAttribute)
         }
@@ -127,13 +130,16 @@ public enum XSSStringDetector {
     }
 
     private static func verdict(_ finding: HTMLScanner.Finding, context: XSSContext) -> XSSVerdict {
+        let description = finding.construct.description
+        let article = description.first.map { "aeiouAEIOU".contains($0) } == true ? "an" : "a"
+        let construct = "\(article) \(description)"
         let reason: String
         switch context {
-        case .text: reason = "as HTML text, the value adds a \(finding.construct)"
+        case .text: reason = "as HTML text, the value adds \(construct)"
         case .doubleQuotedAttribute, .singleQuotedAttribute, .unquotedAttribute:
-            reason = "inside a \(context.rawValue) value, the value closes it and adds a \(finding.construct)"
-        case .urlAttribute: reason = "as a URL attribute value, the value is a \(finding.construct)"
-        case .javaScriptString: reason = "inside a JavaScript string, the value closes it and adds a \(finding.construct)"
+            reason = "inside a \(context.rawValue) value, the value closes it and adds \(construct)"
+        case .urlAttribute: reason = "as a URL attribute value, the value is \(construct)"
+        case .javaScriptString: reason = "inside a JavaScript string, the value closes it and adds \(construct)"
         }
         return XSSVerdict(construct: finding.construct, context: context, location: finding.location, reason: reason)
     }
