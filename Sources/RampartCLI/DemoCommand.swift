@@ -70,17 +70,11 @@ struct DemoCommand: AsyncParsableCommand {
         agentConfiguration.heartbeatInterval = .seconds(heartbeatInterval)
         let agent = RampartAgent(configuration: agentConfiguration, logger: logger)
         RampartAgent.bootstrap(agent)
-        let transport = PlatformTransport(
-            settings: .init(baseURL: "http://127.0.0.1:\(platformPort)", apiKey: apiKey.text, interval: .seconds(heartbeatInterval)),
-            login: AgentLogin(
-                agentID: UUID().uuidString, appName: "demoshop", environment: "demo",
-                hostname: ProcessInfo.processInfo.hostName, rampartVersion: "0.1.0",
-                swiftVersion: Self.swiftVersion, os: ProcessInfo.processInfo.operatingSystemVersionString,
-                framework: "Hummingbird 2",
-                routes: ["/", "/search", "/download", "/preview", "/ping", "/hello"].map { RouteInfo(method: "GET", path: $0) }
-                    + [RouteInfo(method: "POST", path: "/login")]),
-            events: agent.events, metrics: agent.metrics, logger: logger,
-            onCommand: { command in agent.apply(command) })
+        let routes = ["/", "/search", "/download", "/preview", "/ping", "/hello"].map { RouteInfo(method: "GET", path: $0) }
+            + [RouteInfo(method: "POST", path: "/login")]
+        guard let transport = agent.makePlatformTransport(framework: "Hummingbird 2", routes: routes) else {
+            throw ValidationError("the demo agent has no platform URL or API key")
+        }
 
         let shopSettings = DemoShop.Settings(port: shopPort, dataDirectory: directory + "/shop")
         let resources = try await DemoShop.makeResources(settings: shopSettings, logger: logger)
@@ -90,7 +84,7 @@ struct DemoCommand: AsyncParsableCommand {
         let announcedMode = agentConfiguration.mode
         shop.beforeServerStarts {
             say("DemoShop (deliberately vulnerable, Rampart in \(announcedMode.rawValue) mode): http://127.0.0.1:\(shopPort)/")
-            say("Try: curl 'http://127.0.0.1:\(shopPort)/search?q=%27%20UNION%20SELECT%20name,%20password%20FROM%20users--'")
+            say("Try: curl 'http://127.0.0.1:\(shopPort)/search?q=%27%20UNION%20SELECT%20password,%200%20FROM%20users--'")
         }
 
         let group = ServiceGroup(
@@ -105,16 +99,6 @@ struct DemoCommand: AsyncParsableCommand {
         await resources.shutdown()
         try? await store.database.close()
         say("Demo stopped.")
-    }
-
-    static var swiftVersion: String {
-        #if swift(>=6.3)
-        "6.3"
-        #elseif swift(>=6.2)
-        "6.2"
-        #else
-        "6.1"
-        #endif
     }
 }
 

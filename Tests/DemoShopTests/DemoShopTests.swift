@@ -59,7 +59,7 @@ struct DemoShopTests {
     }
 
     @Test func sqlInjectionLeaksPasswordsInMonitorModeAndIsBlockedInBlockMode() async throws {
-        let payload = Self.encoded("zzz' UNION SELECT name, password FROM users--")
+        let payload = Self.encoded("zzz' UNION SELECT name || ':' || password, 0 FROM users--")
         try await withShop(mode: .monitor) { client, events in
             let response = try await client.execute(uri: "/search?q=\(payload)", method: .get)
             #expect(response.status == .ok)
