@@ -88,8 +88,26 @@ let package = Package(
                 "RampartWAF",
                 "RampartPlatform",
                 "RampartConformance",
+                "Rampart",
+                "RampartProtocol",
+                "DemoShop",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        // The demo: a deliberately vulnerable shop protected by Rampart (`rampart demo` runs it).
+        .target(
+            name: "DemoShop",
+            dependencies: [
+                "Rampart",
+                "RampartHummingbird",
+                "RampartSQLKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Examples/DemoShop"
         ),
         // Prints RampartRegex's figures on the WAF regex workload of ../shared/tools/re2bench.
         .executableTarget(name: "RegexMeasure", dependencies: ["RampartRegex"]),
@@ -137,6 +155,18 @@ let package = Package(
             name: "RampartConformanceTests",
             dependencies: ["RampartConformance"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "DemoShopTests",
+            dependencies: [
+                "DemoShop",
+                "Rampart",
+                "RampartPlatform",
+                "RampartProtocol",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
