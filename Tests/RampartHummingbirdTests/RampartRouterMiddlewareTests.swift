@@ -35,7 +35,7 @@ func makeAgent(mode: ProtectionMode, trustedProxies: [String] = []) -> (RampartA
     var logger = Logger(label: "rampart-hummingbird-test")
     logger.logLevel = .critical
     let collected = Collected()
-    return (RampartAgent(configuration: configuration, logger: logger, exporters: [collected]), collected)
+    return (RampartAgent(configuration: configuration, logger: logger, rulesetJSON: agentTestRuleset, exporters: [collected]), collected)
 }
 
 func makeApp(agent: RampartAgent) -> some ApplicationProtocol {

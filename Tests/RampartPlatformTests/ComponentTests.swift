@@ -79,8 +79,8 @@ import Testing
         let cases: [(String, String)] = [
             ("[]", "does not load"),
             (#"{"rules":[]}"#, "does not load"),
-            (#"{"rules":[\#(rule.replacingOccurrences(of: "CONDITION", with: #"{"operator":"no_such_operator","parameters":{"inputs":[{"address":"q"}]}}"#))]}"#, "(a)"),
-            (#"{"rules":[\#(rule.replacingOccurrences(of: "CONDITION", with: #"{"operator":"match_regex","parameters":{"inputs":[{"address":"q"}],"regex":"(?=x)"}}"#))]}"#, "(a)"),
+            (#"{"rules":[\#(rule.replacingOccurrences(of: "CONDITION", with: #"{"operator":"no_such_operator","parameters":{"inputs":[{"address":"q"}]}}"#))]}"#, "does not load"),
+            (#"{"rules":[\#(rule.replacingOccurrences(of: "CONDITION", with: #"{"operator":"match_regex","parameters":{"inputs":[{"address":"q"}],"regex":"(?=x)"}}"#))]}"#, "does not load"),
         ]
         for (document, message) in cases {
             do {

@@ -34,7 +34,7 @@ func makeAgent(
     let exporter = CollectingExporter()
     var logger = Logger(label: "rampart-test")
     logger.logLevel = .critical
-    return (RampartAgent(configuration: configuration, logger: logger, exporters: [exporter]), exporter)
+    return (RampartAgent(configuration: configuration, logger: logger, rulesetJSON: agentTestRuleset, exporters: [exporter]), exporter)
 }
 
 func request(
