@@ -120,7 +120,7 @@ for target in "${targets[@]}"; do
     [ "$target" = loader ] && max_len=65536
     echo "fuzzing $target for ${seconds}s" >&2
     # A crash in one target does not stop the others; the last failing status is the exit status.
-    "$binary" "$corpus" -dict=Fuzz/waf.dict -max_total_time="$seconds" -max_len="$max_len" -timeout=10 \
+    ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$binary" "$corpus" -dict=Fuzz/waf.dict -max_total_time="$seconds" -max_len="$max_len" -timeout=10 \
         -rss_limit_mb=4096 -detect_leaks=0 -artifact_prefix="$out/$target-" -print_final_stats=1 ${LIBFUZZER_FLAGS:-} \
         || status=$?
 done
