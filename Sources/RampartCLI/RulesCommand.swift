@@ -6,8 +6,9 @@ import RampartWAF
 struct RulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "Rulesets: print the embedded default ruleset, import OWASP CRS rules.",
-        subcommands: [PrintDefault.self, ImportCRS.self]
+        abstract: "Rulesets: print the embedded default ruleset, import OWASP CRS rules, validate a ruleset file.",
+        // `rules validate` is the same command as `waf validate`, listed here where users look for it.
+        subcommands: [PrintDefault.self, ImportCRS.self, WafCommand.Validate.self]
     )
 
     struct PrintDefault: AsyncParsableCommand {

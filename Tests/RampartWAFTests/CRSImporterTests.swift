@@ -76,7 +76,7 @@ struct CRSImporterTests {
         #expect(addresses == ["server.request.cookies", "server.request.cookies", "server.request.query", "server.request.body",
                               "server.request.query", "server.request.body", "server.request.path_params"])
         let cookieNames = inputs(condition(rule))[1]
-        #expect(cookieNames["transformers"] as? [String] == ["keys_only", "urlDecodeUni", "removeNulls"])
+        #expect(cookieNames["transformers"] as? [String] == ["keys_only", "url_decode_iis", "remove_nulls"])
         #expect(result.approximations.contains { $0.note.contains("!REQUEST_COOKIES:/__utm/") })
     }
 
@@ -180,7 +180,15 @@ struct CRSImporterTests {
         #expect(result.importedRuleIDs.contains("941100"))  // @detectXSS
         #expect(result.importedRuleIDs.contains("913100"))  // scanner user agents from a data file
         #expect(result.skipped.allSatisfy { !$0.reason.isEmpty })
+        // The import must load in Rampart's engine without a single failed rule: every imported rule runs.
+        let waf = try WAF(rulesetJSON: Array(result.rulesetJSON.utf8))
+        #expect(waf.diagnostics.failedRuleIDs.isEmpty, "failed: \(waf.diagnostics.failedRuleIDs)")
+        #expect(!waf.diagnostics.hasErrors)
+        #expect(Set(waf.ruleIDs) == Set(result.importedRuleIDs))
         let all = CRSImporter(options: .init(paranoiaLevel: 4)).convert(confFiles: confFiles, dataFiles: dataFiles)
         #expect(all.importedRuleIDs.count > result.importedRuleIDs.count)
+        let wafAllLevels = try WAF(rulesetJSON: Array(all.rulesetJSON.utf8))
+        #expect(wafAllLevels.diagnostics.failedRuleIDs.isEmpty, "failed: \(wafAllLevels.diagnostics.failedRuleIDs)")
+        #expect(Set(wafAllLevels.ruleIDs) == Set(all.importedRuleIDs))
     }
 }

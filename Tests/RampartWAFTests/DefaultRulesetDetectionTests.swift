@@ -80,6 +80,25 @@ struct DefaultRulesetDetectionTests {
         }
     }
 
+    /// A browser talking to an app on the developer's machine sends loopback URLs in `Origin`, `Referer` and `Host`:
+    /// that is normal traffic, not SSRF, and must not trip any rule (found by the wrk overhead benchmark).
+    @Test func localDevelopmentBrowserHeadersAreQuiet() throws {
+        let waf = try #require(Self.waf)
+        var data = Self.addresses(for: "query", value: "shoes")
+        data["server.request.headers.no_cookies"] = .map([
+            .init(key: "host", value: ["127.0.0.1:8080"]),
+            .init(key: "origin", value: ["http://127.0.0.1:8080"]),
+            .init(key: "referer", value: ["http://localhost:8080/cart?step=2"]),
+            .init(key: "user-agent", value: ["Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"]),
+            .init(key: "accept", value: ["text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"]),
+        ])
+        #expect(Self.firedRules(data, waf: waf).isEmpty)
+        // The same loopback URL in a parameter is what an SSRF looks like.
+        var attack = data
+        attack["server.request.query"] = .map([.init(key: "url", value: ["http://127.0.0.1:8080/admin"])])
+        #expect(Self.firedRules(attack, waf: waf).contains("rpt-ssrf-001"))
+    }
+
     @Test func smugglingRuleNeedsBothLengthHeaders() throws {
         let waf = try Self.singleRuleWAF("rpt-proto-002")
         var data = Self.addresses(for: "query", value: "x")

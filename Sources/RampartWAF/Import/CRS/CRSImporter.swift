@@ -345,20 +345,21 @@ public struct CRSImporter: Sendable {
     private static func transformer(_ name: String) -> TransformerMapping {
         switch name.lowercased() {
         case "none": .reset
-        case "lowercase": .mapped("lowercase")
-        case "urldecode": .mapped("urlDecode")
-        case "urldecodeuni": .mapped("urlDecodeUni")
-        case "htmlentitydecode": .mapped("htmlEntityDecode")
-        case "jsdecode": .mapped("jsDecode")
-        case "cssdecode": .mapped("cssDecode")
-        case "base64decode": .mapped("base64Decode")
-        case "base64decodeext": .mapped("base64DecodeExt")
-        case "removenulls": .mapped("removeNulls")
-        case "compresswhitespace": .mapped("compressWhitespace")
-        case "normalisepath", "normalizepath": .mapped("normalizePath")
-        case "normalisepathwin", "normalizepathwin": .mapped("normalizePathWin")
-        case "cmdline": .mapped("cmdLine")
-        case "removecomments", "replacecomments": .mapped("removeComments")
+        // Canonical libddwaf names, taken from `Transformer` so the output always loads in both engines.
+        case "lowercase": .mapped(Transformer.lowercase.ddwafName)
+        case "urldecode": .mapped(Transformer.urlDecode.ddwafName)
+        case "urldecodeuni": .mapped(Transformer.urlDecodeUni.ddwafName)
+        case "htmlentitydecode": .mapped(Transformer.htmlEntityDecode.ddwafName)
+        case "jsdecode": .mapped(Transformer.jsDecode.ddwafName)
+        case "cssdecode": .mapped(Transformer.cssDecode.ddwafName)
+        // base64DecodeExt only differs by skipping invalid characters; the engine's decoder is as lenient.
+        case "base64decode", "base64decodeext": .mapped(Transformer.base64Decode.ddwafName)
+        case "removenulls": .mapped(Transformer.removeNulls.ddwafName)
+        case "compresswhitespace": .mapped(Transformer.compressWhitespace.ddwafName)
+        case "normalisepath", "normalizepath": .mapped(Transformer.normalizePath.ddwafName)
+        case "normalisepathwin", "normalizepathwin": .mapped(Transformer.normalizePathWin.ddwafName)
+        case "cmdline": .mapped(Transformer.shellUnescape.ddwafName)
+        case "removecomments", "replacecomments": .mapped(Transformer.removeComments.ddwafName)
         // utf8toUnicode rewrites multi-byte characters as %uXXXX for a later urlDecodeUni to decode again: together
         // they leave the text as it was, so dropping it changes nothing CRS relies on.
         case "utf8tounicode": .dropped("t:utf8toUnicode dropped (no effect without ModSecurity's %u round trip)")
