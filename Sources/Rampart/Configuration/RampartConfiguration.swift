@@ -47,6 +47,9 @@ public struct RampartConfiguration: Sendable {
     public var heartbeatInterval: Duration = .seconds(20)
     /// `RAMPART_UNACKNOWLEDGED_BATCHES`: batches kept for resending while the platform is unreachable.
     public var maxUnacknowledgedBatches: Int = 100
+    /// `RAMPART_PACKAGE_RESOLVED`: the app's `Package.resolved`, read for the dependency inventory sent to the
+    /// platform (default `Package.resolved` in the working directory; deployments copy it next to the binary).
+    public var packageResolvedPath: String = "Package.resolved"
 
     public static let defaultSensitiveKeys = [
         "password", "passwd", "pwd", "secret", "authorization", "api_key", "apikey", "api-key", "access_token",
