@@ -69,12 +69,13 @@ import Testing
     }
 
     /// Polls the delivery log until `done` holds (deliveries run in the background).
+    /// Tests share the PostgreSQL database, so everything is read per webhook.
     static func waitForDeliveries(
-        _ store: PlatformStore, timeout: Duration = .seconds(15), until done: ([WebhookDeliveryRecord]) -> Bool
+        _ store: PlatformStore, of webhook: WebhookRecord, timeout: Duration = .seconds(15), until done: ([WebhookDeliveryRecord]) -> Bool
     ) async throws -> [WebhookDeliveryRecord] {
         let deadline = ContinuousClock.now + timeout
         while true {
-            let deliveries = try await store.webhookDeliveries(limit: 100)
+            let deliveries = try await store.webhookDeliveries(webhookID: webhook.webhookID, limit: 100)
             if done(deliveries) || ContinuousClock.now > deadline { return deliveries }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -89,13 +90,13 @@ import Testing
     func oneBatchedPostPerHeartbeatAndNoneForResentBatches(_ backend: Backend) async throws {
         try await Self.withReceiver { url, received in
             try await PlatformHarness.run(backend, configuration: Self.fastConfiguration) { harness, client in
-                _ = try await harness.store.addWebhook(url: url, appID: harness.app.appID, onEvents: true, onPlaybooks: false, createdBy: "test")
+                let hook = try await harness.store.addWebhook(url: url, appID: harness.app.appID, onEvents: true, onPlaybooks: false, createdBy: "test")
                 let agentID = UUID().uuidString
                 _ = try await harness.login(client, agentID: agentID)
                 let events = (0..<5).map { PlatformHarness.sampleEvent(ip: "203.0.113.\($0)") }
                 let batches = [EventBatch(events: Array(events[0..<2])), EventBatch(events: Array(events[2...]))]
                 _ = try await harness.heartbeat(client, Self.heartbeat(agentID: agentID, sequence: 1, batches))
-                let deliveries = try await Self.waitForDeliveries(harness.store) { $0.contains { $0.status == .delivered } }
+                let deliveries = try await Self.waitForDeliveries(harness.store, of: hook) { $0.contains { $0.status == .delivered } }
                 #expect(deliveries.count == 1)
                 #expect(deliveries.first?.status == .delivered)
                 #expect(deliveries.first?.itemCount == 5)
@@ -116,7 +117,7 @@ import Testing
                 let headers = try #require(await received.requests.first?.headers)
                 #expect(headers[.contentType] == "application/json")
                 #expect(headers[HTTPField.Name("X-Rampart-Event")!] == "security_events")
-                #expect(try await harness.store.webhookDeliveries(limit: 10).count == 1)
+                #expect(try await harness.store.webhookDeliveries(webhookID: hook.webhookID).count == 1)
             }
         }
     }
@@ -124,11 +125,11 @@ import Testing
     @Test func failedPostsAreRetriedWithBackoff() async throws {
         try await Self.withReceiver(failFirst: 2) { url, received in
             try await PlatformHarness.run(.sqlite, configuration: Self.fastConfiguration) { harness, client in
-                _ = try await harness.store.addWebhook(url: url, appID: nil, onEvents: true, onPlaybooks: true, createdBy: "test")
+                let hook = try await harness.store.addWebhook(url: url, appID: nil, onEvents: true, onPlaybooks: true, createdBy: "test")
                 let agentID = UUID().uuidString
                 _ = try await harness.login(client, agentID: agentID)
                 _ = try await harness.heartbeat(client, Self.heartbeat(agentID: agentID, sequence: 1, [EventBatch(events: [PlatformHarness.sampleEvent()])]))
-                let deliveries = try await Self.waitForDeliveries(harness.store) { $0.first?.status == .delivered }
+                let deliveries = try await Self.waitForDeliveries(harness.store, of: hook) { $0.first?.status == .delivered }
                 #expect(deliveries.first?.status == .delivered)
                 #expect(deliveries.first?.attempts == 3)
                 #expect(await received.requests.count == 3)
@@ -147,11 +148,11 @@ import Testing
         }()
         try await Self.withReceiver(failFirst: 100) { url, received in
             try await PlatformHarness.run(.sqlite, configuration: configuration) { harness, client in
-                _ = try await harness.store.addWebhook(url: url, appID: harness.app.appID, onEvents: true, onPlaybooks: false, createdBy: "test")
+                let hook = try await harness.store.addWebhook(url: url, appID: harness.app.appID, onEvents: true, onPlaybooks: false, createdBy: "test")
                 let agentID = UUID().uuidString
                 _ = try await harness.login(client, agentID: agentID)
                 _ = try await harness.heartbeat(client, Self.heartbeat(agentID: agentID, sequence: 1, [EventBatch(events: [PlatformHarness.sampleEvent()])]))
-                let deliveries = try await Self.waitForDeliveries(harness.store) { $0.first?.status == .failed }
+                let deliveries = try await Self.waitForDeliveries(harness.store, of: hook) { $0.first?.status == .failed }
                 #expect(deliveries.first?.status == .failed)
                 #expect(deliveries.first?.attempts == 2)
                 #expect(deliveries.first?.detail.contains("HTTP 500") == true)
@@ -163,13 +164,13 @@ import Testing
     @Test func playbookRunsArePosted() async throws {
         try await Self.withReceiver { url, received in
             try await PlatformHarness.run(.sqlite, configuration: Self.fastConfiguration) { harness, client in
-                _ = try await harness.store.addWebhook(url: url, appID: harness.app.appID, onEvents: false, onPlaybooks: true, createdBy: "test")
+                let hook = try await harness.store.addWebhook(url: url, appID: harness.app.appID, onEvents: false, onPlaybooks: true, createdBy: "test")
                 try await harness.store.setAutoBlock(try AutoBlockPlaybook(threshold: 3, windowMinutes: 5, blockMinutes: 10), appID: harness.app.appID)
                 let agentID = UUID().uuidString
                 _ = try await harness.login(client, agentID: agentID)
                 let events = (0..<3).map { _ in PlatformHarness.sampleEvent(ip: "198.51.100.9") }
                 _ = try await harness.heartbeat(client, Self.heartbeat(agentID: agentID, sequence: 1, [EventBatch(events: events)]))
-                let deliveries = try await Self.waitForDeliveries(harness.store) { $0.contains { $0.status == .delivered } }
+                let deliveries = try await Self.waitForDeliveries(harness.store, of: hook) { $0.contains { $0.status == .delivered } }
                 #expect(deliveries.map(\.kind) == [.playbookRun])
                 let payload = try #require(try await received.payloads().first)
                 #expect(payload.type == "playbook_run")
@@ -199,17 +200,16 @@ import Testing
 
         // The dispatcher records a refused delivery instead of sending it.
         try await PlatformHarness.run(.sqlite) { harness, _ in
-            _ = try await harness.store.addWebhook(url: "https://hooks.example.com/x", appID: nil, onEvents: true, onPlaybooks: false, createdBy: "test")
+            let hook = try await harness.store.addWebhook(url: "https://hooks.example.com/x", appID: harness.app.appID, onEvents: true, onPlaybooks: false, createdBy: "test")
             let dispatcher = WebhookDispatcher(store: harness.store, validator: validator, logger: Logger(label: "test"))
-            let hooks = try await harness.store.webhooks()
             let delivery = WebhookDispatcher.Delivery(
-                webhook: try #require(hooks.first), kind: .securityEvents, itemCount: 1,
+                webhook: hook, kind: .securityEvents, itemCount: 1,
                 payload: WebhookPayload(type: "security_events", deliveryID: UUID().uuidString, sentAt: Date(), platformVersion: "test",
                     app: .init(id: harness.app.appID, name: harness.app.name), events: [], eventCount: 0, playbook: nil))
             let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
             await dispatcher.deliver(delivery, client: httpClient)
             try await httpClient.shutdown()
-            let recorded = try await harness.store.webhookDeliveries(limit: 5)
+            let recorded = try await harness.store.webhookDeliveries(webhookID: hook.webhookID)
             #expect(recorded.first?.status == .rejected)
             #expect(recorded.first?.attempts == 1)
             #expect(recorded.first?.detail.contains("cloud metadata service") == true)
@@ -233,12 +233,15 @@ import Testing
             let page = try await browser.get("/webhooks")
             #expect(page.status == .ok)
             let csrf = try #require(browser.csrf(from: page))
-            for url in ["http://127.0.0.1:9/hook", "http://169.254.169.254/latest", "http://10.0.0.1/", "file:///etc/passwd", "http://localhost/x"] {
-                let refused = try await browser.post("/webhooks/add", [("csrf", csrf), ("url", url), ("app", ""), ("events", "on")])
+            let refusedURLs = ["http://127.0.0.1:9/hook", "http://169.254.169.254/latest", "http://10.0.0.1/", "file:///etc/passwd", "http://localhost/x"]
+            for url in refusedURLs {
+                let refused = try await browser.post("/webhooks/add", [("csrf", csrf), ("url", url), ("app", harness.app.appID), ("events", "on")])
                 #expect(refused.status == .ok)
                 #expect(refused.text.contains("Webhook URL refused"), "\(url)")
             }
-            #expect(try await harness.store.webhooks().isEmpty)
+            // Tests share the PostgreSQL database: look at this application's webhooks only.
+            let ownWebhooks = { @Sendable in try await harness.store.webhooks().filter { $0.appID == harness.app.appID } }
+            #expect(try await ownWebhooks().isEmpty)
             let forged = try await browser.post("/webhooks/add", [("url", "https://203.0.113.5/hook"), ("events", "on")])
             #expect(forged.status == .forbidden)
 
@@ -246,9 +249,8 @@ import Testing
             let added = try await browser.post(
                 "/webhooks/add", [("csrf", csrf), ("url", "https://203.0.113.5/hook?<b>"), ("app", harness.app.appID), ("events", "on")])
             #expect(added.status == .seeOther)
-            let hooks = try await harness.store.webhooks()
+            let hooks = try await ownWebhooks()
             #expect(hooks.map(\.url) == ["https://203.0.113.5/hook?<b>"])
-            #expect(hooks.first?.appID == harness.app.appID)
             #expect(hooks.first?.onPlaybooks == false)
             let listed = try await browser.get("/webhooks")
             #expect(listed.text.contains("https://203.0.113.5/hook?&lt;b&gt;"))
@@ -257,7 +259,7 @@ import Testing
             let webhookID = try #require(hooks.first?.webhookID)
             let removed = try await browser.post("/webhooks/remove", [("csrf", csrf), ("webhook", webhookID)])
             #expect(removed.status == .seeOther)
-            #expect(try await harness.store.webhooks().isEmpty)
+            #expect(try await ownWebhooks().isEmpty)
         }
     }
 
@@ -275,7 +277,8 @@ import Testing
                 let agentID = UUID().uuidString
                 _ = try await harness.login(client, agentID: agentID)
                 _ = try await harness.heartbeat(client, Self.heartbeat(agentID: agentID, sequence: 1, [EventBatch(events: [PlatformHarness.sampleEvent()])]))
-                _ = try await Self.waitForDeliveries(harness.store) { $0.first?.status == .delivered }
+                let hook = try #require(try await harness.store.webhooks().first { $0.url == url })
+                _ = try await Self.waitForDeliveries(harness.store, of: hook) { $0.first?.status == .delivered }
                 let page = try await browser.get("/webhooks")
                 #expect(page.text.contains("<span class=\"tag delivered\">delivered</span>"))
                 #expect(page.text.contains("HTTP 204"))
