@@ -50,6 +50,11 @@ public struct RampartConfiguration: Sendable {
     /// `RAMPART_PACKAGE_RESOLVED`: the app's `Package.resolved`, read for the dependency inventory sent to the
     /// platform (default `Package.resolved` in the working directory; deployments copy it next to the binary).
     public var packageResolvedPath: String = "Package.resolved"
+    /// `RAMPART_SCANNER_404_THRESHOLD`: 404 responses to one client IP within ``scannerNotFoundWindow`` that are
+    /// reported as one `security_scanner` event (file probing); 0 turns the check off.
+    public var scannerNotFoundThreshold: Int = 20
+    /// `RAMPART_SCANNER_404_WINDOW`: seconds over which a client's 404s are counted.
+    public var scannerNotFoundWindow: Duration = .seconds(60)
 
     public static let defaultSensitiveKeys = [
         "password", "passwd", "pwd", "secret", "authorization", "api_key", "apikey", "api-key", "access_token",
