@@ -37,6 +37,9 @@ public struct RampartConfiguration: Sendable {
     public var platformURL: String?
     /// `RAMPART_API_KEY`: the application's API key for the platform.
     public var apiKey: String?
+    /// `RAMPART_PACKAGE_RESOLVED`: the app's `Package.resolved`, read for the dependency inventory sent to the
+    /// platform (default `Package.resolved` in the working directory; deployments copy it next to the binary).
+    public var packageResolvedPath: String = "Package.resolved"
     /// `RAMPART_APP_NAME`: the application name shown on the platform.
     public var appName: String = "app"
     /// `RAMPART_ENV`: the environment name shown on the platform.
@@ -47,9 +50,6 @@ public struct RampartConfiguration: Sendable {
     public var heartbeatInterval: Duration = .seconds(20)
     /// `RAMPART_UNACKNOWLEDGED_BATCHES`: batches kept for resending while the platform is unreachable.
     public var maxUnacknowledgedBatches: Int = 100
-    /// `RAMPART_PACKAGE_RESOLVED`: the app's `Package.resolved`, read for the dependency inventory sent to the
-    /// platform (default `Package.resolved` in the working directory; deployments copy it next to the binary).
-    public var packageResolvedPath: String = "Package.resolved"
     /// `RAMPART_SCANNER_404_THRESHOLD`: 404 responses to one client IP within ``scannerNotFoundWindow`` that are
     /// reported as one `security_scanner` event (file probing); 0 turns the check off.
     public var scannerNotFoundThreshold: Int = 20

@@ -7,7 +7,10 @@ enum Migrations {
         var statements: [String]
     }
 
-    static let all: [Migration] = [
+    /// Every migration, in the order applied.
+    static let all: [Migration] = schema + [AutomationSchema.migration]
+
+    static let schema: [Migration] = [
         Migration(version: 1, name: "initial schema", statements: [
             """
             CREATE TABLE apps (
@@ -144,7 +147,6 @@ enum Migrations {
         Migration(version: 2, name: "covering index for dashboard aggregates", statements: [
             "CREATE INDEX events_dashboard ON events (occurred_at, app_id, environment, blocked, category, client_ip, route)",
         ]),
-        AutomationSchema.migration,
     ]
 
     /// Applies the migrations not yet recorded, in one transaction. On PostgreSQL an advisory lock makes
