@@ -9,7 +9,7 @@ struct PlatformCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "platform",
         abstract: "The Rampart platform: agent API, storage and dashboard.",
-        subcommands: [Serve.self, CreateApp.self, CreateUser.self, Bench.self]
+        subcommands: [Serve.self, CreateApp.self, CreateUser.self, Bench.self, ImportAdvisories.self]
     )
 
     struct DatabaseOption: ParsableArguments {
@@ -34,6 +34,8 @@ struct PlatformCommand: AsyncParsableCommand {
         @Option(name: .customLong("retention-days"), help: "Delete events older than this many days.") var retentionDays: Int = 30
         @Option(name: .customLong("heartbeat-interval"), help: "Seconds between agent heartbeats.") var heartbeatInterval: Int = 20
         @Flag(name: .customLong("secure-cookies"), help: "Mark session cookies Secure (when served over HTTPS).") var secureCookies = false
+        @Flag(name: .customLong("allow-internal-webhooks"), help: "Accept webhook URLs on internal addresses (loopback, private, ...); for tests only.")
+        var allowInternalWebhooks = false
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
@@ -44,9 +46,12 @@ struct PlatformCommand: AsyncParsableCommand {
         func run() async throws {
             var logger = Logger(label: "rampart.platform")
             logger.logLevel = .info
-            let configuration = PlatformConfiguration(
+            var settings = PlatformConfiguration(
                 host: host, port: port, database: try database.location(), retentionDays: retentionDays,
                 heartbeatInterval: heartbeatInterval, secureCookies: secureCookies)
+            settings.allowInternalWebhooks = allowInternalWebhooks
+            let configuration = settings
+            if allowInternalWebhooks { say("Warning: webhook URLs may point at internal addresses (--allow-internal-webhooks)") }
             let store = try await PlatformStore.connect(configuration.database, logger: logger)
             let host = host
             let application = try PlatformServer.makeApplication(
@@ -107,6 +112,28 @@ struct PlatformCommand: AsyncParsableCommand {
 }
 
 extension PlatformCommand {
+    struct ImportAdvisories: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import-advisories",
+            abstract: "Import OSV advisories (JSON files, one advisory each) for the vulnerable-dependencies page.")
+
+        @Argument(help: "Directory of OSV JSON files (searched recursively), or one file.") var directory: String
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            let advisories: [OSVAdvisory]
+            do {
+                advisories = try AdvisoryDirectory.load(directory)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            let (added, replaced) = try await PlatformStore.withStore(try database.location(), logger: Logger(label: "rampart.platform")) { store in
+                try await store.importAdvisories(advisories)
+            }
+            print("Imported \(advisories.count) advisories from \(directory): \(added) new, \(replaced) updated.")
+        }
+    }
+
     struct Bench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure event ingestion and overview query time (targets: >= 5,000 events/s; overview <= 200 ms).")

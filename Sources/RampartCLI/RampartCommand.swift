@@ -8,7 +8,7 @@ struct RampartCommand: AsyncParsableCommand {
         abstract: "Rampart: runtime application self-protection for server-side Swift.",
         subcommands: [
             WafCommand.self, RulesCommand.self, DetectCommand.self, RaspCommand.self, RegexCommand.self,
-            PlatformCommand.self, DemoCommand.self,
+            PlatformCommand.self, DemoCommand.self, DepsCommand.self,
         ]
     )
 }

@@ -60,16 +60,27 @@ struct PlatformHarness: Sendable {
         let store = try await PlatformStore.connect(configuration.database, logger: logger)
         let application = try PlatformServer.makeApplication(store: store, configuration: configuration, logger: logger)
         let captured = configuration
-        try await application.test(.live) { client in
-            // The migration ran before the server started; registering needs the schema.
-            let created = try await store.createApp(name: "app-\(UUID().uuidString.prefix(8))")
-            let harness = PlatformHarness(store: store, configuration: captured, app: created.app, apiKey: created.apiKey.text)
-            try await body(harness, client)
+        let removeFiles = {
+            if case .sqlite(let path) = captured.database {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+        }
+        do {
+            try await application.test(.live) { client in
+                // The migration ran before the server started; registering needs the schema.
+                let created = try await store.createApp(name: "app-\(UUID().uuidString.prefix(8))")
+                let harness = PlatformHarness(store: store, configuration: captured, app: created.app, apiKey: created.apiKey.text)
+                try await body(harness, client)
+            }
+        } catch {
+            // Close even when the test threw: SQLiteNIO traps when an open connection is deallocated, which would
+            // turn one failing test into a crash of the whole test run.
+            try? await store.database.close()
+            removeFiles()
+            throw error
         }
         try await store.database.close()
-        if case .sqlite(let path) = configuration.database {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
+        removeFiles()
     }
 
     // MARK: Agent API helpers

@@ -118,6 +118,7 @@ extension RampartConfiguration {
             }
         }
         if let text = value("RAMPART_API_KEY") { configuration.apiKey = text }
+        if let text = value("RAMPART_PACKAGE_RESOLVED") { configuration.packageResolvedPath = text }
         if let text = value("RAMPART_APP_NAME") { configuration.appName = text }
         if let text = value("RAMPART_ENV") { configuration.environment = text }
         if let text = value("RAMPART_EVENT_BUFFER") {

@@ -37,6 +37,9 @@ public struct RampartConfiguration: Sendable {
     public var platformURL: String?
     /// `RAMPART_API_KEY`: the application's API key for the platform.
     public var apiKey: String?
+    /// `RAMPART_PACKAGE_RESOLVED`: the app's `Package.resolved`, read for the dependency inventory sent to the
+    /// platform (default `Package.resolved` in the working directory; deployments copy it next to the binary).
+    public var packageResolvedPath: String = "Package.resolved"
     /// `RAMPART_APP_NAME`: the application name shown on the platform.
     public var appName: String = "app"
     /// `RAMPART_ENV`: the environment name shown on the platform.

@@ -8,8 +8,10 @@ extension RampartAgent {
     /// A transport to the platform configured by `RAMPART_PLATFORM_URL` and `RAMPART_API_KEY`, or nil when either is
     /// missing. Run it off the request path, e.g. `Task { await transport.run() }` or from a service group; it
     /// applies the platform's commands (blocklists, modes, budget) and loads the rulesets it is told to fetch.
+    /// Without `dependencies`, the inventory lists the packages pinned in
+    /// ``RampartConfiguration/packageResolvedPath`` (none when that file is absent or unreadable).
     public func makePlatformTransport(
-        framework: String, routes: [RouteInfo] = [], dependencies: [Dependency] = []
+        framework: String, routes: [RouteInfo] = [], dependencies: [Dependency]? = nil
     ) -> PlatformTransport? {
         guard let baseURL = configuration.platformURL, let apiKey = configuration.apiKey else { return nil }
         #if os(Linux)
@@ -20,7 +22,7 @@ extension RampartAgent {
         let login = AgentLogin(
             agentID: UUID().uuidString, appName: configuration.appName, environment: configuration.environment,
             hostname: ProcessInfo.processInfo.hostName, rampartVersion: Self.version, swiftVersion: Self.swiftVersion,
-            os: os, framework: framework, routes: routes, dependencies: dependencies)
+            os: os, framework: framework, routes: routes, dependencies: dependencies ?? resolvedDependencies())
         return PlatformTransport(
             settings: .init(
                 baseURL: baseURL, apiKey: apiKey, interval: configuration.heartbeatInterval,
@@ -37,6 +39,19 @@ extension RampartAgent {
                         metadata: ["version": "\(version)", "error": "\(error)"])
                 }
             })
+    }
+
+    /// The packages pinned in the configured `Package.resolved`; an absent file means none, a malformed one is
+    /// logged and means none.
+    func resolvedDependencies() -> [Dependency] {
+        let path = configuration.packageResolvedPath
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        do {
+            return try PackageResolved.read(path: path).map(\.dependency)
+        } catch {
+            logger.warning("Rampart: dependency inventory unavailable", metadata: ["path": "\(path)", "error": "\(error)"])
+            return []
+        }
     }
 
     static var swiftVersion: String {

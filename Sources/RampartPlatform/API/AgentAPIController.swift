@@ -9,6 +9,8 @@ struct AgentAPIController: Sendable {
     let store: PlatformStore
     let configuration: PlatformConfiguration
     let logger: Logger
+    /// Told about stored events and playbook runs; nil sends no webhooks.
+    var webhooks: WebhookDispatcher?
 
     func register(on router: Router<BasicRequestContext>) {
         router.post(RouterPath(RampartProtocol.Endpoint.login)) { request, _ in
@@ -90,14 +92,21 @@ struct AgentAPIController: Sendable {
     func heartbeat(_ request: Request) async throws -> Response {
         let app = try await authenticate(request)
         let heartbeat = try await decodeBody(Heartbeat.self, request)
-        guard let result = try await store.ingest(heartbeat, app: app) else {
+        // The webhook job finds the batches this heartbeat stored by this time.
+        let receivedAt = Date()
+        guard let result = try await store.ingest(heartbeat, app: app, now: receivedAt) else {
             return JSONResponse.error(.notFound, code: ProtocolErrorResponse.Code.notFound,
                 message: "unknown agent \(heartbeat.agentID) for this application; log in again")
         }
         if result.storedEvents > 0 {
             let attackers = Set(heartbeat.batches.flatMap { $0.events.filter { $0.kind != .login }.map(\.clientIP) })
             let blocked = try await store.runAutoBlock(appID: app.appID, candidateIPs: attackers)
-            if !blocked.isEmpty { logger.info("auto-block playbook blocked \(blocked) for \(app.name)") }
+            if !blocked.isEmpty {
+                logger.info("auto-block playbook blocked \(blocked) for \(app.name)")
+                webhooks?.enqueuePlaybookRun(
+                    app: app, name: "auto-block", description: "IPs over the auto-block threshold blocked", blockedIPs: blocked)
+            }
+            webhooks?.enqueueEvents(app: app, batches: heartbeat.batches, receivedAt: receivedAt)
         }
         let (commands, revision) = try await store.commands(appID: app.appID, since: result.agentRevision)
         try await store.recordDelivered(revision: revision, agentID: heartbeat.agentID)

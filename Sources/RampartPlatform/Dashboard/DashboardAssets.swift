@@ -32,7 +32,8 @@ enum DashboardAssets {
         .swatch.blocked { background: var(--block); } .swatch.monitored { background: var(--monitor); }
         .tag { padding: 0 .4rem; border-radius: .6rem; font-size: 12px; color: #fff; background: var(--muted); }
         .tag.blocked, .tag.offline { background: var(--block); } .tag.monitored, .tag.stale, .tag.degraded { background: var(--monitor); }
-        .tag.healthy { background: var(--ok); }
+        .tag.healthy, .tag.delivered { background: var(--ok); }
+        .tag.failed, .tag.rejected { background: var(--block); } .tag.pending { background: var(--monitor); }
         dl.facts { display: grid; grid-template-columns: 10rem 1fr; gap: .25rem .8rem; background: #fff; padding: .6rem; border: 1px solid var(--line); }
         dl.facts dt { color: var(--muted); }
         .flash { background: #e8f6ee; border: 1px solid var(--ok); padding: .5rem; }

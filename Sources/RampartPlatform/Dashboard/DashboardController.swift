@@ -56,7 +56,7 @@ struct DashboardController: Sendable {
 
     /// Resolves the session cookie (redirecting to the login page without one) and, for POSTs, checks the CSRF
     /// token and the role before running `body` with the parsed form.
-    private func guarded(
+    func guarded(
         _ request: Request, post: Bool = false, admin: Bool = false,
         _ body: (SessionRecord, FormFields) async throws -> Response
     ) async throws -> Response {
@@ -366,7 +366,7 @@ struct DashboardController: Sendable {
 
     // MARK: Rendering
 
-    private func render(_ template: String, _ context: [String: Any], session: SessionRecord?, status: HTTPResponse.Status = .ok) -> Response {
+    func render(_ template: String, _ context: [String: Any], session: SessionRecord?, status: HTTPResponse.Status = .ok) -> Response {
         var context = context
         context["version"] = RampartPlatform.version
         if let session {
@@ -379,7 +379,7 @@ struct DashboardController: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
-    private func redirect(_ location: String) -> Response {
+    func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
     }
 

@@ -15,7 +15,7 @@ enum DashboardTemplates {
         ("head", head), ("foot", foot), ("filters", filters), ("login", login), ("overview", overview),
         ("signals", signals), ("events", events), ("event", event), ("agents", agents), ("settings", settings),
         ("message", message),
-    ]
+    ] + automation
 
     static let head = """
         <!doctype html>
@@ -36,6 +36,8 @@ enum DashboardTemplates {
             <a href="/signals" class="{{#navSignals}}active{{/navSignals}}">Signals</a>
             <a href="/agents" class="{{#navAgents}}active{{/navAgents}}">Agents</a>
             <a href="/settings" class="{{#navSettings}}active{{/navSettings}}">Settings</a>
+            <a href="/webhooks" class="{{#navWebhooks}}active{{/navWebhooks}}">Webhooks</a>
+            <a href="/vulnerabilities" class="{{#navVulnerabilities}}active{{/navVulnerabilities}}">Vulnerabilities</a>
           </nav>
           <form method="post" action="/logout" class="logout">
             <input type="hidden" name="csrf" value="{{csrf}}">

@@ -19,6 +19,11 @@ public struct PlatformConfiguration: Sendable {
     /// Failed dashboard logins allowed per user name in ``loginFailureWindow`` before logins are refused.
     public var maxLoginFailures: Int
     public var loginFailureWindow: TimeInterval
+    /// Lets webhook URLs point at internal addresses (loopback, private, ...): `--allow-internal-webhooks`, for
+    /// tests against a local receiver. Off by default: webhook URLs are checked against SSRF.
+    public var allowInternalWebhooks: Bool = false
+    /// Queue, retry and timeout settings of webhook delivery.
+    public var webhookSettings = WebhookDispatcher.Settings()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8443, database: DatabaseLocation = .sqlite(path: "rampart-platform.sqlite"),

@@ -13,14 +13,21 @@ public enum PlatformServer {
     ) throws -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
-        AgentAPIController(store: store, configuration: configuration, logger: logger).register(on: router)
-        try DashboardController(store: store, configuration: configuration, logger: logger).register(on: router)
+        let webhookValidator = WebhookURLValidator(allowInternal: configuration.allowInternalWebhooks)
+        let webhooks = WebhookDispatcher(store: store, validator: webhookValidator, settings: configuration.webhookSettings, logger: logger)
+        var agentAPI = AgentAPIController(store: store, configuration: configuration, logger: logger)
+        agentAPI.webhooks = webhooks
+        agentAPI.register(on: router)
+        let dashboard = try DashboardController(store: store, configuration: configuration, logger: logger)
+        dashboard.register(on: router)
+        AutomationController(dashboard: dashboard, webhooks: webhooks, validator: webhookValidator).register(on: router)
         router.get("/health") { _, _ in "ok" }
 
         var services: [any Service] = []
         if let postgres = store.database as? PostgresDatabase {
             services.append(PostgresPoolService(database: postgres))
         }
+        services.append(webhooks)
         services.append(
             RetentionService(store: store, retentionDays: configuration.retentionDays, interval: configuration.retentionInterval, logger: logger))
         var application = Application(

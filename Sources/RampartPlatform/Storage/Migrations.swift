@@ -7,7 +7,10 @@ enum Migrations {
         var statements: [String]
     }
 
-    static let all: [Migration] = [
+    /// Every migration, in the order applied.
+    static let all: [Migration] = schema + [AutomationSchema.migration]
+
+    static let schema: [Migration] = [
         Migration(version: 1, name: "initial schema", statements: [
             """
             CREATE TABLE apps (
