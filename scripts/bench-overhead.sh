@@ -13,7 +13,7 @@
 #
 # Usage: scripts/bench-overhead.sh   (environment: ROUNDS=5 RUN_SECONDS=5 FRAMEWORKS=hummingbird SKIP_BUILD=0)
 # Exits 1 when the protected app does not block an attack or a benign request got an error answer; missed targets
-# are printed, not fatal (a loaded machine misses them by noise).
+# are printed, not fatal (compare the CPU column: wall-clock figures from a loaded machine are noisy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${ROUNDS:-5}"
