@@ -112,6 +112,24 @@ let package = Package(
             ],
             path: "Examples/DemoShop"
         ),
+        // The apps scripts/bench-overhead.sh measures with wrk, without or with Rampart. In the root package (not
+        // Benchmarks/) because every dependency is already here: CI compiles two small targets instead of a second
+        // copy of Vapor, Hummingbird and SQLiteKit, and the apps keep up with API changes.
+        .target(
+            name: "OverheadBenchCore",
+            dependencies: [
+                "Rampart",
+                "RampartSQLKit",
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "OverheadBenchHummingbird",
+            dependencies: [
+                "OverheadBenchCore", "Rampart", "RampartHummingbird", .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         // Prints RampartRegex's figures on the WAF regex workload of ../shared/tools/re2bench.
         .executableTarget(name: "RegexMeasure", dependencies: ["RampartRegex"]),
         .testTarget(name: "RampartRegexTests", dependencies: ["RampartRegex"], exclude: ["Fixtures"]),

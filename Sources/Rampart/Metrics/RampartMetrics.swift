@@ -19,6 +19,26 @@ public final class RampartMetrics: Sendable {
         /// WAF times of the interval (bounded sample, for the percentile).
         var wafMicros: [Int] = []
         var seen = 0
+        /// Picks reservoir slots. The system generator costs a `getrandom` system call per draw, which on every WAF
+        /// run was a measurable share of Rampart's per-request overhead; sampling needs no cryptographic quality.
+        var slotPicker = SplitMix64(seed: UInt64.random(in: .min ... .max))
+    }
+
+    /// SplitMix64 (Steele, Lea and Flood): a fast, well-distributed 64-bit generator for non-security uses.
+    struct SplitMix64: RandomNumberGenerator {
+        private var state: UInt64
+
+        init(seed: UInt64) {
+            state = seed
+        }
+
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var mixed = state
+            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+            return mixed ^ (mixed >> 31)
+        }
     }
 
     private static let sampleCapacity = 2048
@@ -58,7 +78,7 @@ public final class RampartMetrics: Sendable {
                 state.wafMicros.append(micros)
             } else {
                 // Reservoir sampling keeps the percentile unbiased over long intervals with bounded memory.
-                let slot = Int.random(in: 0..<max(state.seen, 1))
+                let slot = Int.random(in: 0..<max(state.seen, 1), using: &state.slotPicker)
                 if slot < Self.sampleCapacity { state.wafMicros[slot] = micros }
             }
         }
