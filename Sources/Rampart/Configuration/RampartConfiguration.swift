@@ -37,6 +37,10 @@ public struct RampartConfiguration: Sendable {
     public var platformURL: String?
     /// `RAMPART_API_KEY`: the application's API key for the platform.
     public var apiKey: String?
+    /// Delays between attempts while the platform is unreachable (exponential with jitter, 1 s to 60 s by default).
+    public var platformBackoff: Backoff = Backoff()
+    /// Longest wait for one platform request; HTTP clients keep retrying a refused connection until then.
+    public var platformRequestTimeout: Duration = .seconds(10)
     /// `RAMPART_APP_NAME`: the application name shown on the platform.
     public var appName: String = "app"
     /// `RAMPART_ENV`: the environment name shown on the platform.
@@ -47,10 +51,6 @@ public struct RampartConfiguration: Sendable {
     public var heartbeatInterval: Duration = .seconds(20)
     /// `RAMPART_UNACKNOWLEDGED_BATCHES`: batches kept for resending while the platform is unreachable.
     public var maxUnacknowledgedBatches: Int = 100
-    /// Delays between attempts while the platform is unreachable (exponential with jitter, 1 s to 60 s by default).
-    public var platformBackoff: Backoff = Backoff()
-    /// Longest wait for one platform request; HTTP clients keep retrying a refused connection until then.
-    public var platformRequestTimeout: Duration = .seconds(10)
 
     public static let defaultSensitiveKeys = [
         "password", "passwd", "pwd", "secret", "authorization", "api_key", "apikey", "api-key", "access_token",
