@@ -97,6 +97,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // The demo: a deliberately vulnerable shop protected by Rampart (`rampart demo` runs it).
@@ -167,6 +168,9 @@ let package = Package(
             name: "RampartPlatformTests",
             dependencies: [
                 "RampartPlatform",
+                // The fault and browser tests run a real protected app whose agent reports to a real platform.
+                "Rampart",
+                "RampartHummingbird",
                 "RampartProtocol",
                 "RampartWAF",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -140,11 +140,32 @@ extension PlatformCommand {
 
         @Option(help: "Events to ingest, in batches of 100.") var events: Int = 100_000
         @Option(help: "Database; defaults to a new SQLite file in the temporary directory.") var database: String?
+        @Option(help: "Instead: bulk-load this many events, serve the platform and time the overview page over HTTP.")
+        var overviewEvents: Int?
+        @Option(help: "Overview requests timed per window (after one untimed-for-median first request).")
+        var requests: Int = 10
 
         func run() async throws {
             guard events > 0 else { throw ValidationError("--events must be positive") }
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-bench-\(UUID().uuidString).sqlite").path
             let location = try database.map { try DatabaseLocation($0) } ?? .sqlite(path: path)
+            if let overviewEvents {
+                guard overviewEvents > 0, requests > 0 else { throw ValidationError("--overview-events and --requests must be positive") }
+                defer {
+                    if database == nil {
+                        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                    }
+                }
+                let result = try await OverviewBenchmark.run(location: location, events: overviewEvents, requestsPerWindow: requests)
+                say("database: \(location)")
+                say(String(format: "bulk load: %d events in %.1f s (direct inserts with counters, no HTTP)", result.events, result.loadSeconds))
+                for timing in result.timings {
+                    say(String(format: "overview over HTTP, window %@ (%@ attacks): first %.1f ms, median %.1f ms, max %.1f ms of %d (target <= 200 ms: %@)",
+                        timing.window, timing.totalAttacks, timing.firstMilliseconds, timing.medianMilliseconds,
+                        timing.maximumMilliseconds, requests, timing.maximumMilliseconds <= 200 ? "met" : "NOT met"))
+                }
+                return
+            }
             let total = events
             let result = try await PlatformStore.withStore(location, logger: Logger(label: "rampart.platform.bench")) { store in
                 try await StoreBenchmark.run(store: store, events: total) { sent in

@@ -1,11 +1,16 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Rampart
+import RampartHummingbird
 import RampartProtocol
 import Testing
 
 @testable import RampartPlatform
 
 /// The dashboard in a real browser: headless Chromium driven by selenium (scripts/browser-test-dashboard.py)
-/// against a live platform seeded over the agent API. Needs Debian's `chromium` and `chromium-driver` and
+/// against a live platform and a real Hummingbird app protected by Rampart, connected by the agent transport. Needs Debian's `chromium` and `chromium-driver` and
 /// `selenium` from PyPI (.ci/run installs them); skipped locally without them, failing in CI.
 @Suite struct BrowserTests {
     static let chromium = "/usr/bin/chromium"
@@ -77,38 +82,51 @@ import Testing
     }
 
     @Test(.enabled(if: BrowserTests.browserAvailable || BrowserTests.isCI, "needs chromium, chromium-driver and selenium"))
-    func dashboardInHeadlessChromium() async throws {
+    func dashboardInHeadlessChromiumWithAProtectedApp() async throws {
         guard Self.browserAvailable else {
             Issue.record("CI must install chromium, chromium-driver and selenium (.ci/run)")
             return
         }
         try await PlatformHarness.run(.sqlite) { harness, client in
             let port = try #require(client.port)
-            let agentID = UUID().uuidString
-            _ = try await harness.login(client, agentID: agentID)
-            var events = (0..<4).map { PlatformHarness.sampleEvent(at: Date().addingTimeInterval(Double(-$0) * 900), blocked: $0 == 0) }
-            let xss = PlatformHarness.sampleEvent(ip: "198.51.100.23", category: "xss", value: "<script>alert(1)</script>", route: "/comment")
-            events.append(xss)
-            var revision = 0
-            let seeded = try await harness.heartbeat(
-                client, Heartbeat(agentID: agentID, sequence: 1, batches: [EventBatch(events: events)], metrics: AgentMetrics(), settingsRevision: revision))
-            revision = seeded.settingsRevision
-            let password = try await harness.store.createUser(username: "browser", role: .admin, hasher: PlatformHarness.testHasher)
-            var arguments = [
-                "/usr/bin/env", "python3", Self.scriptPath, "--url", "http://127.0.0.1:\(port)", "--user", "browser",
-                "--password", password, "--app-id", harness.app.appID, "--xss-event", xss.eventID.uuidString,
-                "--expected-attacks", String(events.count),
-            ]
-            if let directory = ProcessInfo.processInfo.environment["RAMPART_SCREENSHOT_DIR"] {
-                arguments += ["--screenshot-dir", directory]
+            // A real app protected by Rampart (monitor mode), its agent reporting to the platform every 300 ms.
+            var logger = Logger(label: "rampart.browser-test")
+            logger.logLevel = .warning
+            var configuration = RampartConfiguration()
+            configuration.mode = .monitor
+            configuration.wafBudget = .milliseconds(50)
+            configuration.appName = "browser"
+            configuration.environment = "test"
+            configuration.platformURL = "http://127.0.0.1:\(port)"
+            configuration.apiKey = harness.apiKey
+            configuration.heartbeatInterval = .milliseconds(300)
+            configuration.platformBackoff = Backoff(initial: .milliseconds(50), maximum: .milliseconds(300))
+            let agent = RampartAgent(configuration: configuration, logger: logger)
+            let transport = try #require(agent.makePlatformTransport(framework: "Hummingbird 2"))
+            let running = Task { await transport.run() }
+            defer { running.cancel() }
+            let router = Router()
+            router.add(middleware: RampartRouterMiddleware(agent: agent))
+            router.get("/comment") { _, _ in "thanks" }
+            let protectedApp = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+            try await protectedApp.test(.live) { appClient in
+                let appPort = try #require(appClient.port)
+                let password = try await harness.store.createUser(username: "browser", role: .admin, hasher: PlatformHarness.testHasher)
+                var arguments = [
+                    "/usr/bin/env", "python3", Self.scriptPath, "--url", "http://127.0.0.1:\(port)", "--user", "browser",
+                    "--password", password, "--app-id", harness.app.appID, "--protected-app", "http://127.0.0.1:\(appPort)",
+                ]
+                if let directory = ProcessInfo.processInfo.environment["RAMPART_SCREENSHOT_DIR"] {
+                    arguments += ["--screenshot-dir", directory]
+                }
+                let result = try await Self.run(arguments)
+                #expect(result.status == 0, "browser script failed:\n\(result.output)")
             }
-            let result = try await Self.run(arguments)
-            #expect(result.status == 0, "browser script failed:\n\(result.output)")
-
-            // The change made in the browser reaches the agent at its next heartbeat.
-            let next = try await harness.heartbeat(
-                client, Heartbeat(agentID: agentID, sequence: 2, batches: [], metrics: AgentMetrics(), settingsRevision: revision))
-            #expect(next.commands == [.setMode(category: "xss", mode: .block)])
+            // What the browser saw is what was stored: the monitored attack and at least one blocked repeat.
+            let stored = try await harness.store.events(EventFilter(since: Date().addingTimeInterval(-3600), until: Date().addingTimeInterval(60), appID: harness.app.appID))
+            #expect(stored.contains { !$0.event.blocked && $0.event.rules.contains { $0.value.contains("<script>alert(1)</script>") } })
+            #expect(stored.contains { $0.event.blocked })
+            #expect(agent.mode(forCategory: "xss") == .block)
         }
     }
 }

@@ -40,6 +40,10 @@ public struct RampartConfiguration: Sendable {
     /// `RAMPART_PACKAGE_RESOLVED`: the app's `Package.resolved`, read for the dependency inventory sent to the
     /// platform (default `Package.resolved` in the working directory; deployments copy it next to the binary).
     public var packageResolvedPath: String = "Package.resolved"
+    /// Delays between attempts while the platform is unreachable (exponential with jitter, 1 s to 60 s by default).
+    public var platformBackoff: Backoff = Backoff()
+    /// Longest wait for one platform request; HTTP clients keep retrying a refused connection until then.
+    public var platformRequestTimeout: Duration = .seconds(10)
     /// `RAMPART_APP_NAME`: the application name shown on the platform.
     public var appName: String = "app"
     /// `RAMPART_ENV`: the environment name shown on the platform.

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import RampartProtocol
 
 extension RampartAgent {
@@ -14,6 +15,12 @@ extension RampartAgent {
         framework: String, routes: [RouteInfo] = [], dependencies: [Dependency]? = nil
     ) -> PlatformTransport? {
         guard let baseURL = configuration.platformURL, let apiKey = configuration.apiKey else { return nil }
+        var settings = PlatformTransport.Settings(
+            baseURL: baseURL, apiKey: apiKey, interval: configuration.heartbeatInterval,
+            backoff: configuration.platformBackoff, maxPendingBatches: configuration.maxUnacknowledgedBatches)
+        let timeout = configuration.platformRequestTimeout.components
+        let (nanoseconds, overflow) = timeout.seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        settings.requestTimeout = .nanoseconds(overflow ? .max : max(1_000_000, nanoseconds &+ timeout.attoseconds / 1_000_000_000))
         #if os(Linux)
         let os = "Linux " + ProcessInfo.processInfo.operatingSystemVersionString
         #else
@@ -24,9 +31,7 @@ extension RampartAgent {
             hostname: ProcessInfo.processInfo.hostName, rampartVersion: Self.version, swiftVersion: Self.swiftVersion,
             os: os, framework: framework, routes: routes, dependencies: dependencies ?? resolvedDependencies())
         return PlatformTransport(
-            settings: .init(
-                baseURL: baseURL, apiKey: apiKey, interval: configuration.heartbeatInterval,
-                maxPendingBatches: configuration.maxUnacknowledgedBatches),
+            settings: settings,
             login: login, events: events, metrics: metrics, logger: logger,
             onCommand: { [self] command in apply(command) },
             onRuleset: { [self] version, json in

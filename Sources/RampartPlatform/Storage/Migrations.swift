@@ -147,6 +147,8 @@ enum Migrations {
         Migration(version: 2, name: "covering index for dashboard aggregates", statements: [
             "CREATE INDEX events_dashboard ON events (occurred_at, app_id, environment, blocked, category, client_ip, route)",
         ]),
+        // Counters the overview reads instead of the events (see EventRollups), backfilled from stored events.
+        EventRollups.migration,
     ]
 
     /// Applies the migrations not yet recorded, in one transaction. On PostgreSQL an advisory lock makes

@@ -60,6 +60,7 @@ extension PlatformStore {
             guard let agent = agentRows.first else { return nil }
             let environment = agent.string("environment") ?? ""
             var stored = 0
+            var rollups = EventRollups.Delta()
             for batch in batches {
                 let inserted = try await executor.query(
                     """
@@ -70,8 +71,9 @@ extension PlatformStore {
                 guard !inserted.isEmpty else { continue }
                 stored += try await Self.insertEvents(
                     batch.events, batchID: batch.batchID, appID: appID, agentID: heartbeat.agentID,
-                    environment: environment, receivedAt: nowMillis, executor: executor)
+                    environment: environment, receivedAt: nowMillis, rollups: &rollups, executor: executor)
             }
+            try await rollups.apply(executor)
             let metrics = heartbeat.metrics
             try await executor.query(
                 """
@@ -91,10 +93,11 @@ extension PlatformStore {
         }
     }
 
-    /// Multi-row inserts, 50 events per statement; an event id seen before is skipped.
-    private static func insertEvents(
+    /// Multi-row inserts, 50 events per statement; an event id seen before is skipped. The events inserted are
+    /// added to `rollups`, which the caller applies in the same transaction.
+    static func insertEvents(
         _ events: [(SecurityEvent, String)], batchID: String, appID: String, agentID: String, environment: String,
-        receivedAt: Int64, executor: any SQLExecutor
+        receivedAt: Int64, rollups: inout EventRollups.Delta, executor: any SQLExecutor
     ) async throws -> Int {
         var stored = 0
         var start = 0
@@ -124,6 +127,14 @@ extension PlatformStore {
                 ON CONFLICT (event_id) DO NOTHING RETURNING event_id
                 """, binds)
             stored += rows.count
+            // Each id returned counts once, even if a batch repeats an event id.
+            var inserted = Set(rows.compactMap { $0.string("event_id") })
+            for (event, _) in chunk where inserted.remove(event.eventID.uuidString) != nil {
+                rollups.add(
+                    occurredAt: Timestamp.milliseconds(event.timestamp), appID: appID, environment: environment,
+                    category: event.rules.first?.category ?? event.kind.rawValue, blocked: event.blocked,
+                    clientIP: event.clientIP, route: event.route)
+            }
         }
         return stored
     }

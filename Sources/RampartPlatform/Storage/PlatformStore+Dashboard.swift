@@ -20,46 +20,6 @@ extension PlatformStore {
         return ("WHERE " + conditions.joined(separator: " AND "), binds)
     }
 
-    public func overview(_ filter: EventFilter, bucketCount: Int = 48) async throws -> OverviewData {
-        let (whereSQL, binds) = Self.whereClause(filter)
-        let span = max(1, Timestamp.milliseconds(filter.until) - Timestamp.milliseconds(filter.since))
-        let bucketMillis = max(60_000, (span + Int64(bucketCount) - 1) / Int64(max(1, bucketCount)))
-        let sinceMillis = Timestamp.milliseconds(filter.since)
-        let totals = try await database.query(
-            "SELECT COUNT(*) AS total, CAST(COALESCE(SUM(blocked), 0) AS BIGINT) AS blocked FROM events \(whereSQL)", binds
-        ).first
-        let bucketIndex = binds.count + 1
-        let bucketRows = try await database.query(
-            """
-            SELECT (occurred_at - $\(bucketIndex)) / $\(bucketIndex + 1) AS bucket,
-                COUNT(*) AS total, CAST(COALESCE(SUM(blocked), 0) AS BIGINT) AS blocked
-            FROM events \(whereSQL) GROUP BY bucket
-            """, binds + [.integer(sinceMillis), .integer(bucketMillis)])
-        let count = Int((span + bucketMillis - 1) / bucketMillis)
-        var buckets = (0..<max(count, 1)).map { index in
-            OverviewData.Bucket(start: Timestamp.date(sinceMillis + Int64(index) * bucketMillis), blocked: 0, monitored: 0)
-        }
-        for row in bucketRows {
-            guard let index = row.int("bucket"), buckets.indices.contains(index) else { continue }
-            let blocked = row.int("blocked") ?? 0
-            buckets[index].blocked = blocked
-            buckets[index].monitored = (row.int("total") ?? 0) - blocked
-        }
-        return OverviewData(
-            total: totals?.int("total") ?? 0, blocked: totals?.int("blocked") ?? 0, buckets: buckets,
-            bucketSeconds: Int(bucketMillis / 1000),
-            topCategories: try await top("category", whereSQL, binds),
-            topIPs: try await top("client_ip", whereSQL, binds),
-            topRoutes: try await top("route", whereSQL, binds))
-    }
-
-    private func top(_ column: String, _ whereSQL: String, _ binds: [SQLValue], limit: Int = 10) async throws -> [OverviewData.Count] {
-        try await database.query(
-            "SELECT \(column) AS label, COUNT(*) AS n FROM events \(whereSQL) GROUP BY \(column) ORDER BY n DESC, label LIMIT \(limit)",
-            binds
-        ).map { OverviewData.Count(label: $0.string("label") ?? "", count: $0.int("n") ?? 0) }
-    }
-
     /// Events grouped by attacker IP and category, most active first.
     public func signals(_ filter: EventFilter, limit: Int = 200) async throws -> [SignalGroup] {
         let (whereSQL, binds) = Self.whereClause(filter)

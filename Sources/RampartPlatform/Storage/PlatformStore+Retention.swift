@@ -8,7 +8,8 @@ extension PlatformStore {
     }
 
     /// Deletes events that occurred before `cutoff` and batch ids received before it, with expired sessions,
-    /// old login failures and expired or removed blocklist entries.
+    /// old login failures and expired or removed blocklist entries. The overview's counters follow the events
+    /// (see ``EventRollups/trim(before:_:)``).
     ///
     /// Batch ids are kept as long as events so that an agent retrying within the retention period is still
     /// de-duplicated.
@@ -19,6 +20,7 @@ extension PlatformStore {
         return try await database.transaction { executor in
             let events = try await executor.query(
                 "DELETE FROM events WHERE occurred_at < $1 RETURNING event_id", [.integer(cutoffMillis)]).count
+            try await EventRollups.trim(before: cutoffMillis, executor)
             let batches = try await executor.query(
                 "DELETE FROM event_batches WHERE received_at < $1 RETURNING batch_id", [.integer(cutoffMillis)]).count
             try await executor.query("DELETE FROM sessions WHERE expires_at < $1", [.integer(nowMillis)])

@@ -91,23 +91,17 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
-    /// `$1` → `?1`: SQLite's numbered parameters bind by the number, as PostgreSQL's do.
+    /// `$1` → `?1`: SQLite's numbered parameters bind by the number, as PostgreSQL's do. Works on bytes (`$`,
+    /// `?` and digits are ASCII) because ingest rewrites long multi-row statements many times a second.
     static func sqliteSQL(_ sql: String) -> String {
-        var output = ""
-        output.reserveCapacity(sql.utf8.count)
-        var previousWasDollar = false
-        for character in sql {
-            if previousWasDollar {
-                output.append(character.isNumber ? "?" : "$")
-                previousWasDollar = false
+        let bytes = Array(sql.utf8)
+        var output = bytes
+        for index in output.indices where output[index] == UInt8(ascii: "$") {
+            let next = index + 1
+            if next < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[next]) {
+                output[index] = UInt8(ascii: "?")
             }
-            if character == "$" {
-                previousWasDollar = true
-                continue
-            }
-            output.append(character)
         }
-        if previousWasDollar { output.append("$") }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 }
