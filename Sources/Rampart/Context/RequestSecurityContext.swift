@@ -34,6 +34,8 @@ public final class RequestSecurityContext: @unchecked Sendable {
     private var pendingEvents: [SecurityEvent] = []
     private var blockingDecision: BlockingDecision?
     private var finished = false
+    /// The parsed body (phase 2), kept for sink checks that run outside the WAF (DNS rebinding).
+    private var inspectedBody: WAFValue?
 
     init(agent: RampartAgent, request: HTTPRequestInfo) {
         self.agent = agent
@@ -89,7 +91,10 @@ public final class RequestSecurityContext: @unchecked Sendable {
     public func inspectBody(_ bytes: [UInt8], contentType: String?) -> BlockingDecision? {
         let parsed = RequestBodyParser.parse(bytes, contentType: contentType)
         var data: [String: WAFValue] = [:]
-        if let body = parsed.body { data["server.request.body"] = body }
+        if let body = parsed.body {
+            data["server.request.body"] = body
+            lock.withLock { inspectedBody = body }
+        }
         if !parsed.fileNames.isEmpty {
             data["server.request.body.filenames"] = .array(parsed.fileNames.map { .string($0) })
         }
@@ -99,7 +104,8 @@ public final class RequestSecurityContext: @unchecked Sendable {
 
     /// Phase 2 for payloads that are already values (a function event, a queue message).
     public func inspectPayload(_ payload: WAFValue) -> BlockingDecision? {
-        evaluate(["server.request.body": payload], ephemeral: [:], kind: .waf, operation: nil)
+        lock.withLock { inspectedBody = payload }
+        return evaluate(["server.request.body": payload], ephemeral: [:], kind: .waf, operation: nil)
     }
 
     /// Phase 3: the response status (scanners probing for files show up as bursts of 404s).
@@ -178,6 +184,76 @@ public final class RequestSecurityContext: @unchecked Sendable {
     ) throws(RampartBlockedError) {
         if let decision = evaluate([:], ephemeral: ephemeral, kind: .rasp, operation: operation) {
             throw RampartBlockedError(decision: decision, reason: "exploit attempt in \(operation)")
+        }
+    }
+
+    /// The request's values an attacker controls (query, route parameters, body), as detector parameters.
+    public func userParameters() -> [UserParameter] {
+        var parameters: [UserParameter] = []
+        let rawQuery = request.rawQuery
+        if !rawQuery.isEmpty { Self.collect(WAFValue.query(String(rawQuery)), address: "server.request.query", into: &parameters) }
+        for parameter in request.pathParameters {
+            parameters.append(
+                UserParameter(value: parameter.value, address: "server.request.path_params", keyPath: [.key(parameter.name)]))
+        }
+        if let body = lock.withLock({ inspectedBody }) {
+            Self.collect(body, address: "server.request.body", into: &parameters)
+        }
+        return parameters
+    }
+
+    /// DNS rebinding: the outgoing `url`'s host name resolved to `addresses`; a request parameter that chose that
+    /// host is an SSRF exploit when any address is internal, however public the name looks. Reported (and thrown
+    /// in block mode for the `ssrf` category) like a RASP rule match.
+    public func checkResolvedHost(
+        url: String, addresses: [String], parameters: [UserParameter]
+    ) throws(RampartBlockedError) {
+        guard !addresses.isEmpty,
+            let finding = SSRFDetector.detect(url: url, parameters: parameters, resolvedAddresses: addresses)
+        else { return }
+        let blocked = agent.mode(forCategory: "ssrf") == .block
+        let parameter = finding.parameter
+        let parameterPath = [parameter.address] + parameter.keyPath.map(\.description)
+        let rules = [
+            RuleMatchEvidence(
+                ruleID: "rampart-rasp-ssrf-resolved", ruleName: "Server-side request forgery (resolved address)",
+                category: "ssrf", operator: "ssrf_detector", operatorValue: finding.reason,
+                address: "server.io.net.url", value: agent.scrubber.scrub(url, keyPath: ["server.io.net.url"]),
+                highlight: [addresses.joined(separator: ", ")]),
+            RuleMatchEvidence(
+                ruleID: "rampart-rasp-ssrf-resolved", ruleName: "Server-side request forgery (resolved address)",
+                category: "ssrf", operator: "ssrf_detector", address: parameter.address,
+                keyPath: parameter.keyPath.map(\.description),
+                value: agent.scrubber.scrub(parameter.value, keyPath: parameterPath),
+                highlight: [agent.scrubber.scrub(parameter.value, keyPath: parameterPath)]),
+        ]
+        var record = event(kind: .rasp, blocked: blocked, rules: rules)
+        record.stack = Self.captureStack()
+        append(record)
+        agent.metrics.recordAttack()
+        guard blocked else { return }
+        agent.metrics.recordBlock(type: "rasp")
+        let decision = setDecision(.block(status: nil, format: .auto, securityResponseID: Self.newResponseID()))
+        throw RampartBlockedError(decision: decision, reason: "exploit attempt in outgoing request (resolved address)")
+    }
+
+    /// Bounds on the parameters taken from one value, as the WAF bounds what it reads (depth and count).
+    static let parameterDepthLimit = 20
+    static let parameterCountLimit = 4096
+
+    private static func collect(
+        _ value: WAFValue, address: String, path: [KeyPathComponent] = [], into parameters: inout [UserParameter]
+    ) {
+        guard path.count <= parameterDepthLimit, parameters.count < parameterCountLimit else { return }
+        switch value {
+        case .string(let text): parameters.append(UserParameter(value: text, address: address, keyPath: path))
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                collect(item, address: address, path: path + [.index(index)], into: &parameters)
+            }
+        case .map(let entries):
+            for entry in entries { collect(entry.value, address: address, path: path + [.key(entry.key)], into: &parameters) }
+        default: return
         }
     }
 
