@@ -40,6 +40,12 @@ struct PostgresSQLKitTests {
         try await connection.close()
     }
 
+    @Test func postgresIsTestedInCI() {
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            #expect(Self.url != nil, "CI must export RAMPART_TEST_POSTGRES_URL (.ci/run starts PostgreSQL)")
+        }
+    }
+
     @Test("the wrapper names the dialect postgresql")
     func dialectName() {
         #expect(ProtectedSQLDatabase.system(for: "postgresql") == "postgresql")
