@@ -19,6 +19,13 @@ extension Database {
         try execute(sql: sql, arguments: arguments)
     }
 
+    /// `execute(literal:)` after the RASP check of the literal's SQL text: interpolated values are bound (`?`) and
+    /// never part of the checked text; raw pieces (`\(sql: fragment)`) are, and are where an injection would be.
+    public func executeChecked(literal sqlLiteral: SQL) throws {
+        let (sql, arguments) = try sqlLiteral.build(self)
+        try executeChecked(sql: sql, arguments: arguments)
+    }
+
     /// `makeStatement(sql:)` after the RASP check; fetch from it as usual (`Row.fetchAll(statement)`,
     /// `Player.fetchAll(statement)`).
     public func makeCheckedStatement(sql: String) throws -> Statement {

@@ -98,6 +98,30 @@ struct DatabaseRampartTests {
         }
     }
 
+    @Test("SQL literals: interpolated values are bound and run; raw fragments from input are refused")
+    func literals() async throws {
+        let (agent, _) = makeAgent(mode: .block)
+        try await withDatabaseFile { path in
+            let queue = try DatabaseQueue(path: path)
+            let context = requestContext(agent: agent, query: injectedQuery)
+            try await RequestSecurityContext.$current.withValue(context) {
+                let changes = try await queue.writeChecked { db in
+                    try db.executeChecked(literal: "UPDATE users SET secret = 'z' WHERE name = \(injectedName)")
+                    return db.changesCount
+                }
+                #expect(changes == 0)
+                await #expect(throws: RampartBlockedError.self) {
+                    try await queue.writeChecked { db in
+                        try db.executeChecked(literal: "DELETE FROM users WHERE name = '\(sql: injectedName)'")
+                    }
+                }
+            }
+            let remaining = try await queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") }
+            #expect(remaining == 2)
+            try queue.close()
+        }
+    }
+
     @Test("monitor mode: the injection is reported and runs")
     func monitor() async throws {
         let (agent, collected) = makeAgent(mode: .monitor)
