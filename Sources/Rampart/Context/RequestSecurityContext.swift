@@ -36,6 +36,9 @@ public final class RequestSecurityContext: @unchecked Sendable {
     private var finished = false
     /// The parsed body (phase 2), kept for sink checks that run outside the WAF (DNS rebinding).
     private var inspectedBody: WAFValue?
+    /// A body the middleware could not read before the handler (a stream only the framework may consume): read
+    /// once, when the handler has collected it, at the first sink check or at the end of the handler.
+    private var deferredBody: (@Sendable () -> (bytes: [UInt8], contentType: String?)?)?
 
     init(agent: RampartAgent, request: HTTPRequestInfo) {
         self.agent = agent
@@ -100,6 +103,25 @@ public final class RequestSecurityContext: @unchecked Sendable {
         }
         guard !data.isEmpty else { return nil }
         return evaluate(data, ephemeral: [:], kind: .waf, operation: nil)
+    }
+
+    /// Phase 2 later: `provider` returns the body once the framework has collected it for the handler (nil while
+    /// it has not, or when it is over the limit). It is asked at the first RASP check and by
+    /// ``inspectDeferredBody()``; RASP checks then also compare the operation with the body's values.
+    public func deferBodyInspection(_ provider: @escaping @Sendable () -> (bytes: [UInt8], contentType: String?)?) {
+        lock.withLock { deferredBody = provider }
+    }
+
+    /// Runs phase 2 over a deferred body if it is available now (at most once per request).
+    public func inspectDeferredBody() -> BlockingDecision? {
+        // Taken under the lock so that concurrent sink checks inspect it once.
+        let body: (bytes: [UInt8], contentType: String?)? = lock.withLock {
+            guard let provider = deferredBody, let body = provider() else { return nil }
+            deferredBody = nil
+            return body
+        }
+        guard let body else { return nil }
+        return inspectBody(body.bytes, contentType: body.contentType)
     }
 
     /// Phase 2 for payloads that are already values (a function event, a queue message).
@@ -182,6 +204,9 @@ public final class RequestSecurityContext: @unchecked Sendable {
     public func checkSink(
         _ ephemeral: [String: WAFValue], operation: String
     ) throws(RampartBlockedError) {
+        if let decision = inspectDeferredBody() {
+            throw RampartBlockedError(decision: decision, reason: "attack in the request body")
+        }
         if let decision = evaluate([:], ephemeral: ephemeral, kind: .rasp, operation: operation) {
             throw RampartBlockedError(decision: decision, reason: "exploit attempt in \(operation)")
         }

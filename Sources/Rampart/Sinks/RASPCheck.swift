@@ -24,6 +24,9 @@ public enum RASPCheck {
         guard let context = RequestSecurityContext.current, context.agent.configuration.raspEnabled,
             let host = hostName(of: url)
         else { return }
+        if let decision = context.inspectDeferredBody() {
+            throw RampartBlockedError(decision: decision, reason: "attack in the request body")
+        }
         let parameters = context.userParameters()
         let lowercasedHost = host.lowercased()
         let chosenByInput = parameters.contains { parameter in
