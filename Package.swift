@@ -172,7 +172,9 @@ let package = Package(
         ),
         .testTarget(
             name: "RampartPostgresNIOTests",
-            dependencies: ["RampartPostgresNIO", "RampartProtocol", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: [
+                "RampartPostgresNIO", "RampartProtocol", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "RampartGRDBTests",

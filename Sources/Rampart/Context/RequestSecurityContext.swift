@@ -216,10 +216,13 @@ public final class RequestSecurityContext: @unchecked Sendable {
     public func userParameters() -> [UserParameter] {
         var parameters: [UserParameter] = []
         let rawQuery = request.rawQuery
-        if !rawQuery.isEmpty { Self.collect(WAFValue.query(String(rawQuery)), address: "server.request.query", into: &parameters) }
+        if !rawQuery.isEmpty {
+            Self.collect(WAFValue.query(String(rawQuery)), address: "server.request.query", into: &parameters)
+        }
         for parameter in request.pathParameters {
             parameters.append(
-                UserParameter(value: parameter.value, address: "server.request.path_params", keyPath: [.key(parameter.name)]))
+                UserParameter(
+                    value: parameter.value, address: "server.request.path_params", keyPath: [.key(parameter.name)]))
         }
         if let body = lock.withLock({ inspectedBody }) {
             Self.collect(body, address: "server.request.body", into: &parameters)
@@ -277,7 +280,9 @@ public final class RequestSecurityContext: @unchecked Sendable {
                 collect(item, address: address, path: path + [.index(index)], into: &parameters)
             }
         case .map(let entries):
-            for entry in entries { collect(entry.value, address: address, path: path + [.key(entry.key)], into: &parameters) }
+            for entry in entries {
+                collect(entry.value, address: address, path: path + [.key(entry.key)], into: &parameters)
+            }
         default: return
         }
     }
