@@ -33,10 +33,14 @@ public enum DemoShop {
         public var port: Int = 8080
         /// Directory holding the shop's SQLite database and its downloadable files (created if missing).
         public var dataDirectory: String
-        public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String) {
+        /// Port of the internal metadata service on 127.0.0.1 (see ``makeMetadataApplication(port:logger:)``), the
+        /// target of the SSRF exploit.
+        public var metadataPort: Int = 8081
+        public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String, metadataPort: Int = 8081) {
             self.host = host
             self.port = port
             self.dataDirectory = dataDirectory
+            self.metadataPort = metadataPort
         }
     }
 
@@ -47,12 +51,15 @@ public enum DemoShop {
         let connection: SQLiteConnection
         let httpClient: HTTPClient
         let filesDirectory: String
+        /// Base URL of the internal metadata service the shop's host can reach (and its visitors should not).
+        public let metadataURL: String
 
-        init(connection: SQLiteConnection, httpClient: HTTPClient, filesDirectory: String) {
+        init(connection: SQLiteConnection, httpClient: HTTPClient, filesDirectory: String, metadataURL: String) {
             self.connection = connection
             self.database = connection.sql().rampartProtected()
             self.httpClient = httpClient
             self.filesDirectory = filesDirectory
+            self.metadataURL = metadataURL
         }
 
         public func shutdown() async {
@@ -81,7 +88,9 @@ public enum DemoShop {
         clientConfiguration.redirectConfiguration = .disallow
         clientConfiguration.timeout = .init(connect: .seconds(3), read: .seconds(5))
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-        return Resources(connection: connection, httpClient: httpClient, filesDirectory: files)
+        return Resources(
+            connection: connection, httpClient: httpClient, filesDirectory: files,
+            metadataURL: "http://127.0.0.1:\(settings.metadataPort)")
     }
 
     /// The shop's router, protected by Rampart (the two lines a Hummingbird app adds are marked).
@@ -89,7 +98,8 @@ public enum DemoShop {
         let router = Router(context: DemoShopContext.self)
         router.add(middleware: RampartRouterMiddleware(agent: agent))  // Rampart: protect every route below
 
-        router.get("/") { _, _ in html(indexPage) }
+        let index = indexPage(metadataURL: resources.metadataURL)
+        router.get("/") { _, _ in html(index) }
 
         // SQL injection: the search term is pasted into the statement.
         router.get("/search") { request, _ -> Response in
@@ -154,6 +164,30 @@ public enum DemoShop {
         return router
     }
 
+    /// The internal metadata service, on 127.0.0.1 only, with no protection of its own: what a cloud VM's
+    /// 169.254.169.254 serves (instance data and temporary credentials) and what an SSRF is after. Only the
+    /// shop's host can reach it, so it leaks only when the shop fetches a URL for a visitor.
+    public static func makeMetadataApplication(port: Int, logger: Logger) -> Application<RouterResponder<BasicRequestContext>> {
+        let router = Router()
+        router.get("/latest/meta-data/") { _, _ in text("instance-id\niam/security-credentials/\n") }
+        router.get("/latest/meta-data/instance-id") { _, _ in text("i-0demoshop000001\n") }
+        router.get("/latest/meta-data/iam/security-credentials/") { _, _ in text(metadataRoleName + "\n") }
+        router.get("/latest/meta-data/iam/security-credentials/\(metadataRoleName)") { _, _ in
+            text("""
+            {"Code": "Success", "AccessKeyId": "ASIADEMOSHOPINTERNAL", "SecretAccessKey": "\(metadataSecret)", "Token": "demo-session-token"}
+
+            """)
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "DemoShopMetadata"),
+            logger: logger)
+    }
+
+    /// The role whose (fake) credentials the metadata service hands out, and the secret an SSRF leaks.
+    public static let metadataRoleName = "demoshop-role"
+    public static let metadataSecret = "demo-internal-secret-do-not-leak"
+
     /// The shop as a Hummingbird application on `settings.host:settings.port`.
     public static func makeApplication(settings: Settings, resources: Resources, agent: RampartAgent, logger: Logger)
         -> Application<RouterResponder<DemoShopContext>>
@@ -172,12 +206,16 @@ public enum DemoShop {
         Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
-    static let indexPage = """
+    static func indexPage(metadataURL: String) -> String {
+        indexTemplate.replacingOccurrences(of: "{metadata}", with: metadataURL)
+    }
+
+    static let indexTemplate = """
     <!doctype html><html><head><meta charset="utf-8"><title>DemoShop (deliberately vulnerable)</title></head>
     <body><h1>DemoShop</h1><p>A deliberately vulnerable shop protected by Rampart. Try:</p><ul>
     <li><a href="/search?q=mug">/search?q=mug</a> — then <code>/search?q=' UNION SELECT name || ':' || password, 0 FROM users--</code></li>
     <li><a href="/download?file=invoice-1001.txt">/download?file=invoice-1001.txt</a> — then <code>../../../../etc/passwd</code></li>
-    <li><code>/preview?url=http://169.254.169.254/latest/meta-data/</code> (SSRF)</li>
+    <li><code>/preview?url=https://example.com/</code> — then <code>{metadata}/latest/meta-data/iam/security-credentials/demoshop-role</code> (SSRF to the internal metadata service)</li>
     <li><a href="/ping?host=127.0.0.1">/ping?host=127.0.0.1</a> — then <code>127.0.0.1; cat /etc/passwd</code></li>
     <li><a href="/hello?name=you">/hello?name=you</a> — then <code>&lt;script&gt;alert(1)&lt;/script&gt;</code></li>
     <li><form method="post" action="/login">user <input name="user"> password <input name="password" type="password"> <button>log in</button></form></li>

@@ -19,6 +19,8 @@ public final class RampartAgent: Sendable {
     public let scrubber: Scrubber
     public let renderer: BlockingResponseRenderer
     public let clientIPResolver: ClientIPResolver
+    /// Behavioural scanner check: bursts of 404s per client IP (see ``RequestSecurityContext/inspectResponse(status:)``).
+    public let notFoundBursts: NotFoundBurstDetector
     private let exporters: [any SecurityEventExporter]
     private let runtime: NIOLockedValueBox<RuntimeSettings>
 
@@ -46,6 +48,8 @@ public final class RampartAgent: Sendable {
         metrics = RampartMetrics()
         renderer = BlockingResponseRenderer(configuration: configuration)
         clientIPResolver = ClientIPResolver(trustedProxies: configuration.trustedProxies)
+        notFoundBursts = NotFoundBurstDetector(
+            threshold: configuration.scannerNotFoundThreshold, window: configuration.scannerNotFoundWindow)
         for entry in clientIPResolver.invalidEntries {
             logger.error(
                 "Rampart: invalid trusted proxy entry ignored (expected an IP address or CIDR range)",

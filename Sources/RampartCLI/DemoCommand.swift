@@ -23,6 +23,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "monitor (report attacks) or block (stop them).") var mode: String = "block"
     @Option(name: .customLong("shop-port"), help: "Port of the demo shop.") var shopPort: Int = 8080
     @Option(name: .customLong("platform-port"), help: "Port of the platform and its dashboard.") var platformPort: Int = 8443
+    @Option(name: .customLong("metadata-port"), help: "Port of the shop's internal metadata service (the SSRF target).")
+    var metadataPort: Int = 8081
     @Option(name: .customLong("data-directory"), help: "Where the demo keeps its databases and files.")
     var dataDirectory: String = ".rampart-demo"
     @Option(name: .customLong("heartbeat-interval"), help: "Seconds between the shop agent's heartbeats.")
@@ -76,7 +78,7 @@ struct DemoCommand: AsyncParsableCommand {
             throw ValidationError("the demo agent has no platform URL or API key")
         }
 
-        let shopSettings = DemoShop.Settings(port: shopPort, dataDirectory: directory + "/shop")
+        let shopSettings = DemoShop.Settings(port: shopPort, dataDirectory: directory + "/shop", metadataPort: metadataPort)
         let resources = try await DemoShop.makeResources(settings: shopSettings, logger: logger)
         let shopPort = shopPort
         var shop = DemoShop.makeApplication(settings: shopSettings, resources: resources, agent: agent, logger: logger)
@@ -86,9 +88,12 @@ struct DemoCommand: AsyncParsableCommand {
             say("DemoShop (deliberately vulnerable, Rampart in \(announcedMode.rawValue) mode): http://127.0.0.1:\(shopPort)/")
             say("Try: curl 'http://127.0.0.1:\(shopPort)/search?q=%27%20UNION%20SELECT%20password,%200%20FROM%20users--'")
         }
+        let metadataURL = resources.metadataURL
+        let metadata = DemoShop.makeMetadataApplication(port: metadataPort, logger: logger)
+        say("Internal metadata service (the SSRF target; unprotected, meant for the shop's host only): \(metadataURL)/latest/meta-data/")
 
         let group = ServiceGroup(
-            configuration: .init(services: [platform, shop], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
+            configuration: .init(services: [platform, metadata, shop], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
         do {
             try await group.run()
         } catch {

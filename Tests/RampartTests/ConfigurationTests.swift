@@ -20,6 +20,8 @@ struct ConfigurationTests {
             "RAMPART_API_KEY": "key-1",
             "RAMPART_APP_NAME": "shop",
             "RAMPART_ENV": "staging",
+            "RAMPART_SCANNER_404_THRESHOLD": "0",
+            "RAMPART_SCANNER_404_WINDOW": "30",
         ])
         #expect(issues.isEmpty)
         #expect(configuration.enabled == false)
@@ -34,6 +36,8 @@ struct ConfigurationTests {
         #expect(configuration.apiKey == "key-1")
         #expect(configuration.appName == "shop")
         #expect(configuration.environment == "staging")
+        #expect(configuration.scannerNotFoundThreshold == 0)
+        #expect(configuration.scannerNotFoundWindow == .seconds(30))
     }
 
     @Test("invalid variables are reported and keep the safe defaults")
@@ -47,6 +51,8 @@ struct ConfigurationTests {
             "RAMPART_BLOCK_STATUS": "200",
             "RAMPART_EVENT_BUFFER": "0",
             "RAMPART_BLOCKED_TEMPLATE_HTML": "/nonexistent/rampart/template.html",
+            "RAMPART_SCANNER_404_THRESHOLD": "-1",
+            "RAMPART_SCANNER_404_WINDOW": "forever",
         ])
         let defaults = RampartConfiguration()
         #expect(configuration.enabled == defaults.enabled)
@@ -57,10 +63,13 @@ struct ConfigurationTests {
         #expect(configuration.blockStatus == 403)
         #expect(configuration.eventBufferCapacity == defaults.eventBufferCapacity)
         #expect(configuration.blockedTemplateHTML == nil)
+        #expect(configuration.scannerNotFoundThreshold == defaults.scannerNotFoundThreshold)
+        #expect(configuration.scannerNotFoundWindow == defaults.scannerNotFoundWindow)
         #expect(
             Set(issues.map(\.setting)) == [
                 "RAMPART_ENABLED", "RAMPART_MODE", "RAMPART_WAF_BUDGET", "RAMPART_BODY_LIMIT", "RAMPART_PLATFORM_URL",
                 "RAMPART_BLOCK_STATUS", "RAMPART_EVENT_BUFFER", "RAMPART_BLOCKED_TEMPLATE_HTML",
+                "RAMPART_SCANNER_404_THRESHOLD", "RAMPART_SCANNER_404_WINDOW",
             ])
         #expect(issues.allSatisfy { !$0.problem.isEmpty })
     }

@@ -147,6 +147,23 @@ extension RampartConfiguration {
                 )
             }
         }
+        if let text = value("RAMPART_SCANNER_404_THRESHOLD") {
+            if let count = Int(text), count >= 0, count <= 100_000 {
+                configuration.scannerNotFoundThreshold = count
+            } else {
+                reject(
+                    "RAMPART_SCANNER_404_THRESHOLD", text,
+                    "expected a count between 0 (off) and 100000; keeping \(configuration.scannerNotFoundThreshold)"
+                )
+            }
+        }
+        if let text = value("RAMPART_SCANNER_404_WINDOW") {
+            if let seconds = Int(text), seconds >= 1, seconds <= 86_400 {
+                configuration.scannerNotFoundWindow = .seconds(seconds)
+            } else {
+                reject("RAMPART_SCANNER_404_WINDOW", text, "expected seconds between 1 and 86400; keeping the default")
+            }
+        }
         return (configuration, issues)
     }
 

@@ -48,6 +48,11 @@ public struct RampartConfiguration: Sendable {
     public var heartbeatInterval: Duration = .seconds(20)
     /// `RAMPART_UNACKNOWLEDGED_BATCHES`: batches kept for resending while the platform is unreachable.
     public var maxUnacknowledgedBatches: Int = 100
+    /// `RAMPART_SCANNER_404_THRESHOLD`: 404 responses to one client IP within ``scannerNotFoundWindow`` that are
+    /// reported as one `security_scanner` event (file probing); 0 turns the check off.
+    public var scannerNotFoundThreshold: Int = 20
+    /// `RAMPART_SCANNER_404_WINDOW`: seconds over which a client's 404s are counted.
+    public var scannerNotFoundWindow: Duration = .seconds(60)
 
     public static let defaultSensitiveKeys = [
         "password", "passwd", "pwd", "secret", "authorization", "api_key", "apikey", "api-key", "access_token",

@@ -130,10 +130,25 @@ public final class RequestSecurityContext: @unchecked Sendable {
         return evaluate(["server.request.body": payload], ephemeral: [:], kind: .waf, operation: nil)
     }
 
-    /// Phase 3: the response status (scanners probing for files show up as bursts of 404s).
+    /// Phase 3: the response status. Scanners probing for files show up as bursts of 404s to one client: the
+    /// response that completes a burst carries one `security_scanner` event (reported, never blocked, since the
+    /// answer was a 404 anyway).
     public func inspectResponse(status: Int) -> BlockingDecision? {
-        evaluate(["server.response.status": .string(String(status))], ephemeral: [:], kind: .waf, operation: nil)
+        if status == 404, wafContext != nil, let count = agent.notFoundBursts.recordNotFound(clientIP: clientIP) {
+            let detector = agent.notFoundBursts
+            append(event(kind: .waf, blocked: false, rules: [
+                RuleMatchEvidence(
+                    ruleID: Self.notFoundBurstRuleID, ruleName: "Burst of 404 responses to one client (probing for files)",
+                    category: "security_scanner", operator: "not_found_burst",
+                    operatorValue: "\(detector.threshold) in \(detector.window.components.seconds)s",
+                    address: "server.response.status", value: "\(count) responses with status 404")
+            ]))
+        }
+        return evaluate(["server.response.status": .string(String(status))], ephemeral: [:], kind: .waf, operation: nil)
     }
+
+    /// Rule id of the behavioural scanner event (not a ruleset rule: the agent counts 404s itself).
+    public static let notFoundBurstRuleID = "rpt-behaviour-404-burst"
 
     /// Ends the request: its events go to the agent's buffer and exporters with the final status.
     public func finish(status: Int?) {

@@ -2230,7 +2230,38 @@ extension DefaultRuleset {
         "address": "server.request.uri.raw"
        }
       ],
-      "regex": "^/(?:[^?#]*/)?(?:\\.git/(?:config|HEAD|index|logs/)|\\.svn/(?:entries|wc\\.db)|\\.hg/|\\.env(?:\\.\\w+)?(?:$|\\?)|\\.aws/credentials|\\.ssh/(?:id_\\w+|authorized_keys)|\\.DS_Store|\\.htpasswd|\\.bash_history|wp-config\\.php(?:\\.bak|~|\\.old|\\.save)|(?:config|database|settings|backup|db|dump|site)\\.(?:bak|old|sql|tar\\.gz|zip)|phpmyadmin/|pma/|adminer\\.php|phpinfo\\.php|server-status|cgi-bin/(?:test-cgi|php|bash)|actuator/(?:env|heapdump|gateway|jolokia)|_ignition/execute-solution|solr/admin/|manager/html|jmx-console|web-console|invoker/JMXInvokerServlet|HNAP1|boaform/|vendor/phpunit/|eval-stdin\\.php|\\.well-known/security\\.txt\\.bak|WEB-INF/web\\.xml|console/login/LoginForm\\.jsp|owa/auth/|autodiscover/autodiscover\\.json)",
+      "regex": "^/(?:[^?#]*/)?(?:\\.git(?:/(?:config|HEAD|index|logs/)|/?(?:$|\\?))|\\.svn(?:/(?:entries|wc\\.db)|/?(?:$|\\?))|\\.hg/|\\.env(?:\\.\\w+)?(?:$|\\?)|\\.aws/credentials|\\.ssh/(?:id_\\w+|authorized_keys)|\\.DS_Store|\\.htpasswd|\\.bash_history|wp-config\\.php(?:\\.bak|~|\\.old|\\.save)|(?:config|database|settings|backup|db|dump|site)\\.(?:bak|old|sql|tar\\.gz|zip)|phpmyadmin\\d*(?:/|$|\\?)|pma/|adminer\\.php|phpinfo\\.php|server-status|cgi-bin/(?:test-cgi|php|bash)|actuator/(?:env|heapdump|gateway|jolokia)|_ignition/execute-solution|solr/admin/|manager/html|jmx-console|web-console|invoker/JMXInvokerServlet|HNAP1|boaform/|vendor/phpunit/|eval-stdin\\.php|\\.well-known/security\\.txt\\.bak|WEB-INF/web\\.xml|console/login/LoginForm\\.jsp|owa/auth/|autodiscover/autodiscover\\.json)",
+      "options": {
+       "case_sensitive": false,
+       "min_length": 5
+      }
+     }
+    }
+   ],
+   "transformers": [
+    "urlDecodeUni"
+   ],
+   "on_match": []
+  },
+  {
+   "id": "rpt-scanner-004",
+   "name": "Scanner probe for a backup or editor copy of a file",
+   "tags": {
+    "type": "security_scanner",
+    "category": "attack_attempt",
+    "confidence": "1",
+    "module": "waf"
+   },
+   "conditions": [
+    {
+     "operator": "match_regex",
+     "parameters": {
+      "inputs": [
+       {
+        "address": "server.request.uri.raw"
+       }
+      ],
+      "regex": "^/(?:[^?#]*/)?[^/?#]+(?:\\.(?:bak|bck|backup|old|orig|save|sav|swp|swo)|~)(?:$|[?#])",
       "options": {
        "case_sensitive": false,
        "min_length": 5
