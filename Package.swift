@@ -12,6 +12,9 @@ let package = Package(
         .library(name: "RampartVapor", targets: ["RampartVapor"]),
         .library(name: "RampartHummingbird", targets: ["RampartHummingbird"]),
         .library(name: "RampartSQLKit", targets: ["RampartSQLKit"]),
+        .library(name: "RampartPostgresNIO", targets: ["RampartPostgresNIO"]),
+        .library(name: "RampartGRDB", targets: ["RampartGRDB"]),
+        .library(name: "RampartSubprocess", targets: ["RampartSubprocess"]),
         .library(name: "RampartPlatform", targets: ["RampartPlatform"]),
         .executable(name: "rampart", targets: ["RampartCLI"]),
     ],
@@ -30,6 +33,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
@@ -60,6 +67,22 @@ let package = Package(
             dependencies: ["Rampart", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .target(name: "RampartSQLKit", dependencies: ["Rampart", .product(name: "SQLKit", package: "sql-kit")]),
+        .target(
+            name: "RampartPostgresNIO",
+            dependencies: ["Rampart", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        .target(name: "RampartGRDB", dependencies: ["Rampart", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "RampartSubprocess",
+            dependencies: [
+                "Rampart",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                // FilePath: the System framework on Apple platforms, swift-system elsewhere (as Subprocess does).
+                .product(
+                    name: "SystemPackage", package: "swift-system",
+                    condition: .when(platforms: [.linux, .windows, .android, .wasi, .openbsd])),
+            ]
+        ),
         // The platform server: agent API, storage (SQLite/PostgreSQL), dashboard.
         .target(
             name: "RampartPlatform",
@@ -158,11 +181,33 @@ let package = Package(
             name: "RampartHummingbirdTests",
             dependencies: [
                 "RampartHummingbird", "RampartProtocol", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(
             name: "RampartSQLKitTests",
-            dependencies: ["RampartSQLKit", "RampartProtocol", .product(name: "SQLiteKit", package: "sqlite-kit")]
+            dependencies: [
+                "RampartSQLKit", "RampartProtocol", .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "RampartPostgresNIOTests",
+            dependencies: [
+                "RampartPostgresNIO", "RampartProtocol", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "RampartGRDBTests",
+            dependencies: ["RampartGRDB", "RampartProtocol", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "RampartSubprocessTests",
+            dependencies: [
+                "RampartSubprocess", "RampartProtocol", .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system", condition: .when(platforms: [.linux])),
+            ]
         ),
         .testTarget(
             name: "RampartPlatformTests",

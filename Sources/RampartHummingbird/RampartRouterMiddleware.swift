@@ -88,16 +88,49 @@ public struct RampartRouterMiddleware<Context: RequestContext>: RouterMiddleware
             body: ResponseBody(byteBuffer: ByteBuffer(string: rendered.body)))
     }
 
-    /// Collects the body when `Content-Length` announces one within the limit (the request keeps it for the
-    /// handler); bodies of unknown or excessive length are not inspected.
+    /// The body bytes to inspect, at most the configured limit. A body announced within the limit is collected
+    /// (the request keeps it for the handler). A streamed body (chunked, or longer than the limit) is read only up
+    /// to the limit: that prefix is inspected, and the handler gets a body that replays the prefix and then
+    /// continues the original stream, so nothing beyond the limit is buffered.
     private func collectBody(_ request: inout Request) async -> [UInt8]? {
         guard request.method != .get, request.method != .head else { return nil }
         let limit = agent.configuration.bodyLimit
-        guard let length = request.headers[.contentLength].flatMap(Int.init), length > 0, length <= limit else {
+        guard limit > 0 else { return nil }
+        if let length = request.headers[.contentLength].flatMap(Int.init) {
+            if length == 0 { return nil }
+            if length <= limit {
+                guard let buffer = try? await request.collectBody(upTo: limit) else { return nil }
+                return Array(buffer.readableBytesView)
+            }
+        }
+        var iterator = request.body.makeAsyncIterator()
+        var prefix: [ByteBuffer] = []
+        var collected = 0
+        var ended = false
+        do {
+            while collected < limit {
+                guard let chunk = try await iterator.next() else {
+                    ended = true
+                    break
+                }
+                collected &+= chunk.readableBytes
+                prefix.append(chunk)
+            }
+        } catch {
+            // The stream failed: the handler sees the same failure after the bytes read so far.
+            request.body = RequestBody(asyncSequence: ReplayedBody(prefix: prefix, rest: nil, failure: error))
             return nil
         }
-        guard let buffer = try? await request.collectBody(upTo: limit) else { return nil }
-        return Array(buffer.readableBytesView)
+        request.body = RequestBody(
+            asyncSequence: ReplayedBody(prefix: prefix, rest: ended ? nil : HandedOverIterator(iterator), failure: nil))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(collected, limit))
+        for chunk in prefix {
+            let room = limit &- bytes.count
+            guard room > 0 else { break }
+            bytes.append(contentsOf: chunk.readableBytesView.prefix(room))
+        }
+        return bytes
     }
 
     static func info(for request: Request, context: Context) -> HTTPRequestInfo {

@@ -40,10 +40,20 @@ public struct RampartMiddleware: AsyncMiddleware {
         if let decision = context.inspectHeaders() {
             return finish(context, with: decision, accept: accept)
         }
-        if let bytes = await collectBody(request), let decision = context.inspectBody(
-            bytes, contentType: request.headers.first(name: .contentType))
-        {
-            return finish(context, with: decision, accept: accept)
+        if let bytes = await collectBody(request) {
+            if let decision = context.inspectBody(bytes, contentType: request.headers.first(name: .contentType)) {
+                return finish(context, with: decision, accept: accept)
+            }
+        } else if request.method != .GET, request.method != .HEAD, request.body.data == nil {
+            // A streamed body belongs to the route (Vapor 4 cannot hand a handler a stream other than the one it
+            // received). Routes that collect it (the default) have it by the time the handler calls a RASP sink or
+            // returns: it is inspected then.
+            let limit = agent.configuration.bodyLimit
+            let contentType = request.headers.first(name: .contentType)
+            context.deferBodyInspection {
+                guard let buffer = request.body.data, buffer.readableBytes <= limit else { return nil }
+                return (Array(buffer.readableBytesView), contentType)
+            }
         }
 
         var response: Response
@@ -59,6 +69,9 @@ public struct RampartMiddleware: AsyncMiddleware {
             _ = context.inspectResponse(status: Int(status))
             context.finish(status: Int(status))
             throw error
+        }
+        if let decision = context.inspectDeferredBody() {
+            return finish(context, with: decision, accept: accept)
         }
         if let decision = context.inspectResponse(status: Int(response.status.code)) {
             return finish(context, with: decision, accept: accept)
@@ -88,7 +101,7 @@ public struct RampartMiddleware: AsyncMiddleware {
     }
 
     /// The body bytes when they can be read without breaking the app: already collected, or announced by
-    /// `Content-Length` within the limit. Streaming bodies of unknown length are not inspected.
+    /// `Content-Length` within the limit. Streamed bodies of unknown length are left to the route (see `respond`).
     private func collectBody(_ request: Request) async -> [UInt8]? {
         guard request.method != .GET, request.method != .HEAD else { return nil }
         let limit = agent.configuration.bodyLimit

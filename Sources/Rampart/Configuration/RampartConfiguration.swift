@@ -18,7 +18,8 @@ public struct RampartConfiguration: Sendable {
     /// `RAMPART_TRUSTED_PROXIES`: addresses or CIDR ranges of the reverse proxies in front of the app. Forwarding
     /// headers are believed only for hops added by these; empty (the default) means the TCP peer is the client.
     public var trustedProxies: [String] = []
-    /// `RAMPART_BODY_LIMIT`: request bodies longer than this are not inspected (the request still passes).
+    /// `RAMPART_BODY_LIMIT`: at most this many body bytes are read for inspection. Longer bodies pass: Hummingbird
+    /// inspects their first `bodyLimit` bytes and streams the rest through; Vapor inspects only bodies within it.
     public var bodyLimit: Int = 64 * 1024
     /// `RAMPART_OBFUSCATION_KEY_REGEX`: keys whose values are redacted from events (RE2 syntax); nil = built-in.
     public var obfuscationKeyRegex: String?

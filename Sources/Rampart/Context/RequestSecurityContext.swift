@@ -34,6 +34,11 @@ public final class RequestSecurityContext: @unchecked Sendable {
     private var pendingEvents: [SecurityEvent] = []
     private var blockingDecision: BlockingDecision?
     private var finished = false
+    /// The parsed body (phase 2), kept for sink checks that run outside the WAF (DNS rebinding).
+    private var inspectedBody: WAFValue?
+    /// A body the middleware could not read before the handler (a stream only the framework may consume): read
+    /// once, when the handler has collected it, at the first sink check or at the end of the handler.
+    private var deferredBody: (@Sendable () -> (bytes: [UInt8], contentType: String?)?)?
 
     init(agent: RampartAgent, request: HTTPRequestInfo) {
         self.agent = agent
@@ -89,7 +94,10 @@ public final class RequestSecurityContext: @unchecked Sendable {
     public func inspectBody(_ bytes: [UInt8], contentType: String?) -> BlockingDecision? {
         let parsed = RequestBodyParser.parse(bytes, contentType: contentType)
         var data: [String: WAFValue] = [:]
-        if let body = parsed.body { data["server.request.body"] = body }
+        if let body = parsed.body {
+            data["server.request.body"] = body
+            lock.withLock { inspectedBody = body }
+        }
         if !parsed.fileNames.isEmpty {
             data["server.request.body.filenames"] = .array(parsed.fileNames.map { .string($0) })
         }
@@ -97,9 +105,29 @@ public final class RequestSecurityContext: @unchecked Sendable {
         return evaluate(data, ephemeral: [:], kind: .waf, operation: nil)
     }
 
+    /// Phase 2 later: `provider` returns the body once the framework has collected it for the handler (nil while
+    /// it has not, or when it is over the limit). It is asked at the first RASP check and by
+    /// ``inspectDeferredBody()``; RASP checks then also compare the operation with the body's values.
+    public func deferBodyInspection(_ provider: @escaping @Sendable () -> (bytes: [UInt8], contentType: String?)?) {
+        lock.withLock { deferredBody = provider }
+    }
+
+    /// Runs phase 2 over a deferred body if it is available now (at most once per request).
+    public func inspectDeferredBody() -> BlockingDecision? {
+        // Taken under the lock so that concurrent sink checks inspect it once.
+        let body: (bytes: [UInt8], contentType: String?)? = lock.withLock {
+            guard let provider = deferredBody, let body = provider() else { return nil }
+            deferredBody = nil
+            return body
+        }
+        guard let body else { return nil }
+        return inspectBody(body.bytes, contentType: body.contentType)
+    }
+
     /// Phase 2 for payloads that are already values (a function event, a queue message).
     public func inspectPayload(_ payload: WAFValue) -> BlockingDecision? {
-        evaluate(["server.request.body": payload], ephemeral: [:], kind: .waf, operation: nil)
+        lock.withLock { inspectedBody = payload }
+        return evaluate(["server.request.body": payload], ephemeral: [:], kind: .waf, operation: nil)
     }
 
     /// Phase 3: the response status. Scanners probing for files show up as bursts of 404s to one client: the
@@ -191,8 +219,86 @@ public final class RequestSecurityContext: @unchecked Sendable {
     public func checkSink(
         _ ephemeral: [String: WAFValue], operation: String
     ) throws(RampartBlockedError) {
+        if let decision = inspectDeferredBody() {
+            throw RampartBlockedError(decision: decision, reason: "attack in the request body")
+        }
         if let decision = evaluate([:], ephemeral: ephemeral, kind: .rasp, operation: operation) {
             throw RampartBlockedError(decision: decision, reason: "exploit attempt in \(operation)")
+        }
+    }
+
+    /// The request's values an attacker controls (query, route parameters, body), as detector parameters.
+    public func userParameters() -> [UserParameter] {
+        var parameters: [UserParameter] = []
+        let rawQuery = request.rawQuery
+        if !rawQuery.isEmpty {
+            Self.collect(WAFValue.query(String(rawQuery)), address: "server.request.query", into: &parameters)
+        }
+        for parameter in request.pathParameters {
+            parameters.append(
+                UserParameter(
+                    value: parameter.value, address: "server.request.path_params", keyPath: [.key(parameter.name)]))
+        }
+        if let body = lock.withLock({ inspectedBody }) {
+            Self.collect(body, address: "server.request.body", into: &parameters)
+        }
+        return parameters
+    }
+
+    /// DNS rebinding: the outgoing `url`'s host name resolved to `addresses`; a request parameter that chose that
+    /// host is an SSRF exploit when any address is internal, however public the name looks. Reported (and thrown
+    /// in block mode for the `ssrf` category) like a RASP rule match.
+    public func checkResolvedHost(
+        url: String, addresses: [String], parameters: [UserParameter]
+    ) throws(RampartBlockedError) {
+        guard !addresses.isEmpty,
+            let finding = SSRFDetector.detect(url: url, parameters: parameters, resolvedAddresses: addresses)
+        else { return }
+        let blocked = agent.mode(forCategory: "ssrf") == .block
+        let parameter = finding.parameter
+        let parameterPath = [parameter.address] + parameter.keyPath.map(\.description)
+        let rules = [
+            RuleMatchEvidence(
+                ruleID: "rampart-rasp-ssrf-resolved", ruleName: "Server-side request forgery (resolved address)",
+                category: "ssrf", operator: "ssrf_detector", operatorValue: finding.reason,
+                address: "server.io.net.url", value: agent.scrubber.scrub(url, keyPath: ["server.io.net.url"]),
+                highlight: [addresses.joined(separator: ", ")]),
+            RuleMatchEvidence(
+                ruleID: "rampart-rasp-ssrf-resolved", ruleName: "Server-side request forgery (resolved address)",
+                category: "ssrf", operator: "ssrf_detector", address: parameter.address,
+                keyPath: parameter.keyPath.map(\.description),
+                value: agent.scrubber.scrub(parameter.value, keyPath: parameterPath),
+                highlight: [agent.scrubber.scrub(parameter.value, keyPath: parameterPath)]),
+        ]
+        var record = event(kind: .rasp, blocked: blocked, rules: rules)
+        record.stack = Self.captureStack()
+        append(record)
+        agent.metrics.recordAttack()
+        guard blocked else { return }
+        agent.metrics.recordBlock(type: "rasp")
+        let decision = setDecision(.block(status: nil, format: .auto, securityResponseID: Self.newResponseID()))
+        throw RampartBlockedError(decision: decision, reason: "exploit attempt in outgoing request (resolved address)")
+    }
+
+    /// Bounds on the parameters taken from one value, as the WAF bounds what it reads (depth and count).
+    static let parameterDepthLimit = 20
+    static let parameterCountLimit = 4096
+
+    private static func collect(
+        _ value: WAFValue, address: String, path: [KeyPathComponent] = [], into parameters: inout [UserParameter]
+    ) {
+        guard path.count <= parameterDepthLimit, parameters.count < parameterCountLimit else { return }
+        switch value {
+        case .string(let text): parameters.append(UserParameter(value: text, address: address, keyPath: path))
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                collect(item, address: address, path: path + [.index(index)], into: &parameters)
+            }
+        case .map(let entries):
+            for entry in entries {
+                collect(entry.value, address: address, path: path + [.key(entry.key)], into: &parameters)
+            }
+        default: return
         }
     }
 
