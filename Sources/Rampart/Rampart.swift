@@ -1,3 +1,5 @@
+import RampartProtocol
+
 /// Rampart: the in-app agent — configuration, per-request security context, blocking, events and transport.
 ///
 /// The static API below works from anywhere inside a request handled by a Rampart middleware (it finds the
@@ -15,7 +17,8 @@ public enum Rampart {
         var details = metadata
         details["success"] = String(success)
         context.recordBusinessEvent(
-            kind: .login, name: success ? "login.success" : "login.failure", userID: user, metadata: details)
+            kind: .login, name: success ? EventKind.loginSuccessRuleID : EventKind.loginFailureRuleID, userID: user,
+            metadata: details)
     }
 
     /// Reports an application-defined security event (`password_reset`, `payment_failed`, ...).

@@ -284,7 +284,65 @@ import Testing
         }
     }
 
+    /// A tracked login as the agent sends it (`Rampart.trackLogin`).
+    static func loginEvent(user: String, success: Bool, at date: Date = Date(), ip: String = "198.51.100.20") -> SecurityEvent {
+        let ruleID = success ? EventKind.loginSuccessRuleID : EventKind.loginFailureRuleID
+        return SecurityEvent(
+            timestamp: ProtocolTimestamp.truncatedToMilliseconds(date), kind: .login, blocked: false, route: "/login",
+            method: "POST", path: "/login", clientIP: ip, userID: user, status: success ? 200 : 401,
+            rules: [RuleMatchEvidence(ruleID: ruleID, ruleName: ruleID, category: "login", operator: "track", address: "metadata",
+                                      keyPath: ["success"], value: String(success))])
+    }
+
+    @Test(arguments: Backend.available)
+    func failedLoginPlaybookFlagsAndBlocksATargetedUser(_ backend: Backend) async throws {
+        try await PlatformHarness.run(backend) { harness, client in
+            let appID = harness.app.appID
+            try await harness.store.setFailedLoginPlaybook(
+                try FailedLoginPlaybook(threshold: 3, windowMinutes: 10, blockMinutes: 15), appID: appID)
+            let agentID = UUID().uuidString
+            let login = try await harness.login(client, agentID: agentID)
+            func beat(_ events: [SecurityEvent], revision: Int) async throws -> HeartbeatResponse {
+                try await harness.heartbeat(
+                    client, Heartbeat(agentID: agentID, sequence: 1, batches: [EventBatch(events: events)], metrics: AgentMetrics(), settingsRevision: revision))
+            }
+            // Two recent failures for alice, one old one outside the window, successes that do not count, and one
+            // failure for bob: nobody reaches 3.
+            let first = try await beat(
+                [Self.loginEvent(user: "alice", success: false), Self.loginEvent(user: "alice", success: false),
+                 Self.loginEvent(user: "alice", success: false, at: Date().addingTimeInterval(-3600)),
+                 Self.loginEvent(user: "alice", success: true), Self.loginEvent(user: "alice", success: true),
+                 Self.loginEvent(user: "bob", success: false),
+                 PlatformHarness.sampleEvent(ip: "198.51.100.20")], revision: login.settingsRevision)
+            #expect(first.commands.isEmpty)
+            #expect(try await harness.store.flaggedUsers(appID: appID).isEmpty)
+            // The third recent failure flags alice and blocks her for 15 minutes.
+            let second = try await beat([Self.loginEvent(user: "alice", success: false)], revision: first.settingsRevision)
+            guard case .blockUsers(let entries) = try #require(second.commands.first) else {
+                Issue.record("expected a blockUsers command, got \(second.commands)")
+                return
+            }
+            #expect(entries.map(\.value) == ["alice"])
+            let expiry = try #require(entries.first?.expiresAt)
+            #expect(abs(expiry.timeIntervalSinceNow - 900) < 120)
+            let flagged = try await harness.store.flaggedUsers(appID: appID)
+            #expect(flagged.map(\.userID) == ["alice"])
+            #expect(flagged.first?.failures == 3)
+            // Still within the window: more failures neither flag her again nor send new commands.
+            let third = try await beat([Self.loginEvent(user: "alice", success: false)], revision: second.settingsRevision)
+            #expect(third.commands.isEmpty)
+            #expect(try await harness.store.flaggedUsers(appID: appID).count == 1)
+            try await harness.store.unflagUser("alice", appID: appID)
+            #expect(try await harness.store.flaggedUsers(appID: appID).isEmpty)
+            try await harness.store.setFailedLoginPlaybook(nil, appID: appID)
+            #expect(try await harness.store.failedLoginPlaybook(appID: appID) == nil)
+        }
+    }
+
     @Test func playbookLimitsAreValidated() {
+        #expect(throws: StorageError.self) { try FailedLoginPlaybook(threshold: 0, windowMinutes: 5) }
+        #expect(throws: StorageError.self) { try FailedLoginPlaybook(threshold: 5, windowMinutes: 5, blockMinutes: -1) }
+        #expect(FailedLoginPlaybook(stored: "5:10:0") == (try? FailedLoginPlaybook(threshold: 5, windowMinutes: 10)))
         #expect(throws: StorageError.self) { try AutoBlockPlaybook(threshold: 0, windowMinutes: 5, blockMinutes: 5) }
         #expect(throws: StorageError.self) { try AutoBlockPlaybook(threshold: 5, windowMinutes: 0, blockMinutes: 5) }
         #expect(AutoBlockPlaybook(stored: "5:10:60") == (try? AutoBlockPlaybook(threshold: 5, windowMinutes: 10, blockMinutes: 60)))

@@ -184,11 +184,11 @@ struct CRSImporterTests {
         let waf = try WAF(rulesetJSON: Array(result.rulesetJSON.utf8))
         #expect(waf.diagnostics.failedRuleIDs.isEmpty, "failed: \(waf.diagnostics.failedRuleIDs)")
         #expect(!waf.diagnostics.hasErrors)
-        #expect(Set(waf.ruleIDs) == Set(result.importedRuleIDs))
+        #expect(Set(waf.ruleIDs) == Set(result.importedRuleIDs.map { "crs-" + $0 }))
         let all = CRSImporter(options: .init(paranoiaLevel: 4)).convert(confFiles: confFiles, dataFiles: dataFiles)
         #expect(all.importedRuleIDs.count > result.importedRuleIDs.count)
         let wafAllLevels = try WAF(rulesetJSON: Array(all.rulesetJSON.utf8))
         #expect(wafAllLevels.diagnostics.failedRuleIDs.isEmpty, "failed: \(wafAllLevels.diagnostics.failedRuleIDs)")
-        #expect(Set(wafAllLevels.ruleIDs) == Set(all.importedRuleIDs))
+        #expect(Set(wafAllLevels.ruleIDs) == Set(all.importedRuleIDs.map { "crs-" + $0 }))
     }
 }

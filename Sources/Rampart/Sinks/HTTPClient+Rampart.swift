@@ -6,6 +6,9 @@ extension HTTPClient {
     /// addresses its host name resolves to when a parameter chose the host (`resolver`, bounded in time). Redirects
     /// are checked only when the client is configured not to follow them itself (`redirectConfiguration =
     /// .disallow`), in which case use ``executeCheckedFollowingRedirects(_:timeout:maxRedirects:)``.
+    // Not inlined into the redirect loop: Swift 6.3's optimizer crashes (LLVM coroutine splitting around swifterror)
+    // when these typed-throwing checks are inlined into an async loop in release builds.
+    @inline(never)
     public func executeChecked(
         _ request: HTTPClientRequest, timeout: TimeAmount = .seconds(30), resolver: HostNameResolver = .system
     ) async throws -> HTTPClientResponse {

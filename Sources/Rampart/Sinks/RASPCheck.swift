@@ -17,10 +17,12 @@ public enum RASPCheck {
     }
 
     /// The addresses an outgoing request's host name resolves to (DNS rebinding): looked up only inside a protected
-    /// request, when the host is a name (not an IP literal) that a request parameter helped to choose.
+    /// request, when the host is a name (not an IP literal) that a request parameter helped to choose. Throws
+    /// ``RampartBlockedError``; declared with untyped `throws` because Swift 6.3's optimizer crashes (LLVM coroutine
+    /// splitting, swifterror) on an `async throws(E)` function inlined into a loop in release builds.
     public static func outgoingURLResolvedAddresses(
         _ url: String, resolver: HostNameResolver = .system
-    ) async throws(RampartBlockedError) {
+    ) async throws {
         guard let context = RequestSecurityContext.current, context.agent.configuration.raspEnabled,
             let host = hostName(of: url)
         else { return }

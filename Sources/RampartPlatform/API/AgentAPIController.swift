@@ -106,6 +106,17 @@ struct AgentAPIController: Sendable {
                 webhooks?.enqueuePlaybookRun(
                     app: app, name: "auto-block", description: "IPs over the auto-block threshold blocked", blockedIPs: blocked)
             }
+            let failedLoginUsers = Set(heartbeat.batches.flatMap { batch in
+                batch.events.filter { $0.kind == .login && $0.rules.first?.ruleID == EventKind.loginFailureRuleID }
+                    .compactMap(\.userID)
+            })
+            let flagged = try await store.runFailedLoginPlaybook(appID: app.appID, candidateUsers: failedLoginUsers)
+            if !flagged.isEmpty {
+                logger.info("failed-login playbook flagged \(flagged) for \(app.name)")
+                webhooks?.enqueuePlaybookRun(
+                    app: app, name: "failed-logins", description: "users over the failed-login threshold flagged: "
+                        + flagged.joined(separator: ", "), blockedIPs: [])
+            }
             webhooks?.enqueueEvents(app: app, batches: heartbeat.batches, receivedAt: receivedAt)
         }
         let (commands, revision) = try await store.commands(appID: app.appID, since: result.agentRevision)

@@ -44,7 +44,7 @@ struct DashboardController: Sendable {
                 let query = request.uri.queryParameters
                 return try await settingsPage(session, appID: query.get("app"), flash: query.get("done"))
             } }
-        for action in ["mode", "budget", "block", "unblock", "ruleset", "autoblock"] {
+        for action in ["mode", "budget", "block", "unblock", "ruleset", "autoblock", "failedlogins", "unflag"] {
             let path: String = "/settings/" + action
             router.post(RouterPath(path)) { request, _ in
                 try await guarded(request, post: true, admin: true) { session, form in try await changeSettings(action, form, session) }
@@ -295,6 +295,14 @@ struct DashboardController: Sendable {
             context["autoBlockThreshold"] = playbook?.threshold ?? 20
             context["autoBlockWindow"] = playbook?.windowMinutes ?? 5
             context["autoBlockMinutes"] = playbook?.blockMinutes ?? 60
+            let failedLogins = try await store.failedLoginPlaybook(appID: selectedID)
+            context["failedLoginEnabled"] = failedLogins != nil
+            context["failedLoginThreshold"] = failedLogins?.threshold ?? 10
+            context["failedLoginWindow"] = failedLogins?.windowMinutes ?? 10
+            context["failedLoginBlockMinutes"] = failedLogins?.blockMinutes ?? 0
+            context["flaggedUsers"] = try await store.flaggedUsers(appID: selectedID).map { user in
+                ["user": user.userID, "failures": user.failures, "flaggedAt": Self.time(user.flaggedAt), "reason": user.reason] as [String: Any]
+            }
         }
         return render("settings", context, session: session)
     }
@@ -345,6 +353,22 @@ struct DashboardController: Sendable {
                     try await store.setAutoBlock(nil, appID: appID)
                     done = "Automatic IP blocking is off."
                 }
+            case "failedlogins":
+                if form["enabled"] == "on" {
+                    let playbook = try FailedLoginPlaybook(
+                        threshold: form["threshold"].flatMap { Int($0) } ?? 0, windowMinutes: form["window"].flatMap { Int($0) } ?? 0,
+                        blockMinutes: form["minutes"].flatMap { Int($0) } ?? 0)
+                    try await store.setFailedLoginPlaybook(playbook, appID: appID)
+                    done = "Users with \(playbook.threshold) failed logins within \(playbook.windowMinutes) minutes will be flagged"
+                        + (playbook.blockMinutes > 0 ? " and blocked for \(playbook.blockMinutes) minutes." : ".")
+                } else {
+                    try await store.setFailedLoginPlaybook(nil, appID: appID)
+                    done = "Failed-login flagging is off."
+                }
+            case "unflag":
+                guard let user = form["user"], !user.isEmpty else { throw StorageError("choose a user") }
+                try await store.unflagUser(user, appID: appID)
+                done = "Cleared the flag on \(user)."
             case "ruleset":
                 let text = form["ruleset"] ?? ""
                 let report: RulesetValidator.Report

@@ -330,6 +330,25 @@ enum DashboardTemplates {
             <input name="minutes" type="number" min="1" max="525600" value="{{autoBlockMinutes}}"> minutes
             <button type="submit"{{#readOnly}} disabled{{/readOnly}}>Save</button>
           </form>
+          <form method="post" action="/settings/failedlogins" class="inline" id="failedlogins">
+            <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="app" value="{{appID}}">
+            <label><input type="checkbox" name="enabled" value="on"{{#failedLoginEnabled}} checked{{/failedLoginEnabled}}> Flag a user after</label>
+            <input name="threshold" type="number" min="1" max="100000" value="{{failedLoginThreshold}}"> failed logins within
+            <input name="window" type="number" min="1" max="10080" value="{{failedLoginWindow}}"> minutes; also block for
+            <input name="minutes" type="number" min="0" max="525600" value="{{failedLoginBlockMinutes}}"> minutes (0: flag only)
+            <button type="submit"{{#readOnly}} disabled{{/readOnly}}>Save</button>
+          </form>
+          <table id="flagged-users"><thead><tr><th>Flagged user</th><th>Failed logins</th><th>Flagged</th><th>Reason</th><th></th></tr></thead><tbody>
+          {{#flaggedUsers}}
+            <tr><td>{{user}}</td><td>{{failures}}</td><td>{{flaggedAt}}</td><td>{{reason}}</td><td>
+              <form method="post" action="/settings/unflag">
+                <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="app" value="{{appID}}">
+                <input type="hidden" name="user" value="{{user}}">
+                <button type="submit"{{#readOnly}} disabled{{/readOnly}}>Clear</button>
+              </form></td></tr>
+          {{/flaggedUsers}}
+          {{^flaggedUsers}}<tr><td colspan="5">No flagged users.</td></tr>{{/flaggedUsers}}
+          </tbody></table>
         </section>
         <section>
           <h2>Custom rules</h2>

@@ -8,7 +8,7 @@ enum Migrations {
     }
 
     /// Every migration, in the order applied.
-    static let all: [Migration] = schema + [AutomationSchema.migration]
+    static let all: [Migration] = schema + [AutomationSchema.migration, FlaggedUsersSchema.migration]
 
     static let schema: [Migration] = [
         Migration(version: 1, name: "initial schema", statements: [

@@ -13,3 +13,11 @@ public enum EventKind: String, Codable, Sendable, Hashable, CaseIterable {
     /// An application-defined event (`Rampart.track(event:)`).
     case custom
 }
+
+extension EventKind {
+    /// The rule id a ``login`` event carries for a failed login (`Rampart.trackLogin(success: false, ...)`); the
+    /// platform's failed-login playbook counts these per user.
+    public static let loginFailureRuleID = "login.failure"
+    /// The rule id a ``login`` event carries for a successful login.
+    public static let loginSuccessRuleID = "login.success"
+}
