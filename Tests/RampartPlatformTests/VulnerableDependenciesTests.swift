@@ -12,7 +12,10 @@ import Testing
         try await PlatformHarness.run(backend) { harness, client in
             let advisories = try AdvisoryDirectory.load(AdvisoryMatchingTests.seedDirectory)
             let first = try await harness.store.importAdvisories(advisories)
-            #expect(first.added == advisories.count && first.replaced == 0)
+            // The PostgreSQL database is shared by every run against one server, so a previous run may have
+            // imported them already; SQLite starts empty.
+            #expect(first.added + first.replaced == advisories.count)
+            if backend == .sqlite { #expect(first.added == advisories.count && first.replaced == 0) }
             let again = try await harness.store.importAdvisories(advisories)
             #expect(again.added == 0 && again.replaced == advisories.count)
             #expect(try await harness.store.advisories().map(\.id) == advisories.map(\.id))
