@@ -33,22 +33,31 @@ extension PlatformStore {
     /// Enables (or with nil disables) the auto-block playbook for an application. Not sent to agents: the
     /// platform runs it and sends the resulting blocks.
     public func setAutoBlock(_ playbook: AutoBlockPlaybook?, appID: String) async throws {
-        if let playbook {
+        try await setPlaybookSetting(Self.autoBlockSetting, to: playbook?.stored, appID: appID)
+    }
+
+    public func autoBlock(appID: String) async throws -> AutoBlockPlaybook? {
+        try await playbookSetting(Self.autoBlockSetting, appID: appID).flatMap(AutoBlockPlaybook.init(stored:))
+    }
+
+    /// Stores a playbook's `app_settings` row (nil deletes it). Playbooks are not sent to agents: the platform runs
+    /// them and sends what they decide.
+    func setPlaybookSetting(_ name: String, to value: String?, appID: String) async throws {
+        if let value {
             try await database.query(
                 """
                 INSERT INTO app_settings (app_id, name, value, revision) VALUES ($1, $2, $3, 0)
                 ON CONFLICT (app_id, name) DO UPDATE SET value = excluded.value
-                """, [.text(appID), .text(Self.autoBlockSetting), .text(playbook.stored)])
+                """, [.text(appID), .text(name), .text(value)])
         } else {
-            try await database.query(
-                "DELETE FROM app_settings WHERE app_id = $1 AND name = $2", [.text(appID), .text(Self.autoBlockSetting)])
+            try await database.query("DELETE FROM app_settings WHERE app_id = $1 AND name = $2", [.text(appID), .text(name)])
         }
     }
 
-    public func autoBlock(appID: String) async throws -> AutoBlockPlaybook? {
+    func playbookSetting(_ name: String, appID: String) async throws -> String? {
         try await database.query(
-            "SELECT value FROM app_settings WHERE app_id = $1 AND name = $2", [.text(appID), .text(Self.autoBlockSetting)]
-        ).first?.string("value").flatMap(AutoBlockPlaybook.init(stored:))
+            "SELECT value FROM app_settings WHERE app_id = $1 AND name = $2", [.text(appID), .text(name)]
+        ).first?.string("value")
     }
 
     /// Blocks the given IPs that crossed the playbook's threshold and are not blocked yet; returns them.

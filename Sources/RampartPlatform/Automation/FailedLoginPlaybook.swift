@@ -64,22 +64,11 @@ extension PlatformStore {
 
     /// Enables (or with nil disables) the failed-login playbook for an application.
     public func setFailedLoginPlaybook(_ playbook: FailedLoginPlaybook?, appID: String) async throws {
-        if let playbook {
-            try await database.query(
-                """
-                INSERT INTO app_settings (app_id, name, value, revision) VALUES ($1, $2, $3, 0)
-                ON CONFLICT (app_id, name) DO UPDATE SET value = excluded.value
-                """, [.text(appID), .text(Self.failedLoginSetting), .text(playbook.stored)])
-        } else {
-            try await database.query(
-                "DELETE FROM app_settings WHERE app_id = $1 AND name = $2", [.text(appID), .text(Self.failedLoginSetting)])
-        }
+        try await setPlaybookSetting(Self.failedLoginSetting, to: playbook?.stored, appID: appID)
     }
 
     public func failedLoginPlaybook(appID: String) async throws -> FailedLoginPlaybook? {
-        try await database.query(
-            "SELECT value FROM app_settings WHERE app_id = $1 AND name = $2", [.text(appID), .text(Self.failedLoginSetting)]
-        ).first?.string("value").flatMap(FailedLoginPlaybook.init(stored:))
+        try await playbookSetting(Self.failedLoginSetting, appID: appID).flatMap(FailedLoginPlaybook.init(stored:))
     }
 
     /// Flags the given users whose failed logins within the window reached the threshold and who were not flagged
