@@ -187,25 +187,31 @@ let package = Package(
         .testTarget(
             name: "RampartSQLKitTests",
             dependencies: [
-                "RampartSQLKit", "RampartProtocol", .product(name: "SQLiteKit", package: "sqlite-kit"),
+                "RampartSQLKit", "RampartProtocol", "RampartTestSupport", .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Helpers shared by the integration test targets below (not a test target itself).
+        .target(
+            name: "RampartTestSupport",
+            dependencies: ["Rampart", "RampartProtocol", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            path: "Tests/RampartTestSupport"
+        ),
         .testTarget(
             name: "RampartPostgresNIOTests",
             dependencies: [
-                "RampartPostgresNIO", "RampartProtocol", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "RampartPostgresNIO", "RampartProtocol", "RampartTestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(
             name: "RampartGRDBTests",
-            dependencies: ["RampartGRDB", "RampartProtocol", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["RampartGRDB", "RampartProtocol", "RampartTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "RampartSubprocessTests",
             dependencies: [
-                "RampartSubprocess", "RampartProtocol", .product(name: "Subprocess", package: "swift-subprocess"),
+                "RampartSubprocess", "RampartProtocol", "RampartTestSupport", .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system", condition: .when(platforms: [.linux])),
             ]
         ),

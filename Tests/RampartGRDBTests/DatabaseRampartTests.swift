@@ -4,31 +4,10 @@ import Logging
 import NIOConcurrencyHelpers
 import Rampart
 import RampartProtocol
+import RampartTestSupport
 import Testing
 
 @testable import RampartGRDB
-
-final class Collected: SecurityEventExporter, Sendable {
-    let events = NIOLockedValueBox<[SecurityEvent]>([])
-    func export(_ event: SecurityEvent) { events.withLockedValue { $0.append(event) } }
-}
-
-func makeAgent(mode: ProtectionMode) -> (RampartAgent, Collected) {
-    var configuration = RampartConfiguration()
-    configuration.mode = mode
-    configuration.wafBudget = .milliseconds(100)
-    var logger = Logger(label: "rampart-grdb-test")
-    logger.logLevel = .critical
-    let collected = Collected()
-    return (RampartAgent(configuration: configuration, logger: logger, exporters: [collected]), collected)
-}
-
-func requestContext(agent: RampartAgent, query: String) -> RequestSecurityContext {
-    let context = agent.makeContext(
-        for: HTTPRequestInfo(method: "GET", uri: "/users?\(query)", headers: [], peerAddress: "198.51.100.2"))
-    _ = context.inspectHeaders()
-    return context
-}
 
 /// A real SQLite file in the temporary directory with a `users` table, opened as a queue or a pool.
 func withDatabaseFile(_ body: (String) async throws -> Void) async throws {

@@ -4,31 +4,10 @@ import NIOConcurrencyHelpers
 import PostgresNIO
 import Rampart
 import RampartProtocol
+import RampartTestSupport
 import Testing
 
 @testable import RampartPostgresNIO
-
-final class Collected: SecurityEventExporter, Sendable {
-    let events = NIOLockedValueBox<[SecurityEvent]>([])
-    func export(_ event: SecurityEvent) { events.withLockedValue { $0.append(event) } }
-}
-
-func makeAgent(mode: ProtectionMode) -> (RampartAgent, Collected) {
-    var configuration = RampartConfiguration()
-    configuration.mode = mode
-    configuration.wafBudget = .milliseconds(100)
-    var logger = Logger(label: "rampart-postgresnio-test")
-    logger.logLevel = .critical
-    let collected = Collected()
-    return (RampartAgent(configuration: configuration, logger: logger, exporters: [collected]), collected)
-}
-
-func requestContext(agent: RampartAgent, query: String) -> RequestSecurityContext {
-    let context = agent.makeContext(
-        for: HTTPRequestInfo(method: "GET", uri: "/users?\(query)", headers: [], peerAddress: "198.51.100.2"))
-    _ = context.inspectHeaders()
-    return context
-}
 
 /// The PostgreSQL server of RAMPART_TEST_POSTGRES_URL (`postgres://user[:password]@host:port/database`), which
 /// `.ci/run` starts (locally: `eval $(scripts/start-test-postgres)`).

@@ -3,6 +3,7 @@ import Logging
 import NIOPosix
 import PostgresKit
 import Rampart
+import RampartTestSupport
 import SQLKit
 import Testing
 

@@ -3,26 +3,12 @@ import Logging
 import NIOConcurrencyHelpers
 import Rampart
 import RampartProtocol
+import RampartTestSupport
 import SQLKit
 import SQLiteKit
 import Testing
 
 @testable import RampartSQLKit
-
-final class Collected: SecurityEventExporter, Sendable {
-    let events = NIOLockedValueBox<[SecurityEvent]>([])
-    func export(_ event: SecurityEvent) { events.withLockedValue { $0.append(event) } }
-}
-
-func makeAgent(mode: ProtectionMode) -> (RampartAgent, Collected) {
-    var configuration = RampartConfiguration()
-    configuration.mode = mode
-    configuration.wafBudget = .milliseconds(100)
-    var logger = Logger(label: "rampart-sqlkit-test")
-    logger.logLevel = .critical
-    let collected = Collected()
-    return (RampartAgent(configuration: configuration, logger: logger, exporters: [collected]), collected)
-}
 
 /// A real SQLite database (in memory) with one table, behind the protected wrapper.
 func withDatabase(_ body: (any SQLDatabase) async throws -> Void) async throws {
@@ -37,13 +23,6 @@ func withDatabase(_ body: (any SQLDatabase) async throws -> Void) async throws {
         throw error
     }
     try await connection.close()
-}
-
-func requestContext(agent: RampartAgent, query: String) -> RequestSecurityContext {
-    let context = agent.makeContext(
-        for: HTTPRequestInfo(method: "GET", uri: "/users?\(query)", headers: [], peerAddress: "198.51.100.2"))
-    _ = context.inspectHeaders()
-    return context
 }
 
 @Suite("SQLKit hook against real SQLite")

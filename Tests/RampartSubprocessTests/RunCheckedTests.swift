@@ -3,32 +3,11 @@ import Logging
 import NIOConcurrencyHelpers
 import Rampart
 import RampartProtocol
+import RampartTestSupport
 import Subprocess
 import Testing
 
 @testable import RampartSubprocess
-
-final class Collected: SecurityEventExporter, Sendable {
-    let events = NIOLockedValueBox<[SecurityEvent]>([])
-    func export(_ event: SecurityEvent) { events.withLockedValue { $0.append(event) } }
-}
-
-func makeAgent(mode: ProtectionMode) -> (RampartAgent, Collected) {
-    var configuration = RampartConfiguration()
-    configuration.mode = mode
-    configuration.wafBudget = .milliseconds(100)
-    var logger = Logger(label: "rampart-subprocess-test")
-    logger.logLevel = .critical
-    let collected = Collected()
-    return (RampartAgent(configuration: configuration, logger: logger, exporters: [collected]), collected)
-}
-
-func requestContext(agent: RampartAgent, query: String) -> RequestSecurityContext {
-    let context = agent.makeContext(
-        for: HTTPRequestInfo(method: "GET", uri: "/tools?\(query)", headers: [], peerAddress: "198.51.100.2"))
-    _ = context.inspectHeaders()
-    return context
-}
 
 /// A path in the temporary directory that an injected command would create.
 func markerPath() -> String {
@@ -40,7 +19,7 @@ struct RunCheckedTests {
     @Test("argv form: an ordinary argument runs; a parameter choosing the program is refused in block mode")
     func argv() async throws {
         let (agent, collected) = makeAgent(mode: .block)
-        let benign = requestContext(agent: agent, query: "host=example.com")
+        let benign = requestContext(path: "/tools", agent: agent, query: "host=example.com")
         let result = try await RequestSecurityContext.$current.withValue(benign) {
             try await runChecked(.name("echo"), arguments: ["example.com"], output: .string(limit: 1024))
         }
@@ -48,7 +27,7 @@ struct RunCheckedTests {
         #expect(result.standardOutput == "example.com\n")
 
         let marker = markerPath()
-        let attack = requestContext(agent: agent, query: "tool=touch")
+        let attack = requestContext(path: "/tools", agent: agent, query: "tool=touch")
         await RequestSecurityContext.$current.withValue(attack) {
             await #expect(throws: RampartBlockedError.self) {
                 _ = try await runChecked(.name("touch"), arguments: [marker], output: .discarded)
@@ -65,7 +44,7 @@ struct RunCheckedTests {
     func argvShell() async throws {
         let (agent, _) = makeAgent(mode: .block)
         let marker = markerPath()
-        let attack = requestContext(agent: agent, query: "host=example.com%3B%20touch%20\(marker)")
+        let attack = requestContext(path: "/tools", agent: agent, query: "host=example.com%3B%20touch%20\(marker)")
         await RequestSecurityContext.$current.withValue(attack) {
             await #expect(throws: RampartBlockedError.self) {
                 _ = try await runChecked(
@@ -78,14 +57,14 @@ struct RunCheckedTests {
     @Test("shell form: a benign command line runs; an injected one is refused in block mode")
     func shellBlock() async throws {
         let (agent, collected) = makeAgent(mode: .block)
-        let benign = requestContext(agent: agent, query: "host=example.com")
+        let benign = requestContext(path: "/tools", agent: agent, query: "host=example.com")
         let result = try await RequestSecurityContext.$current.withValue(benign) {
             try await runShellChecked("echo example.com", output: .string(limit: 1024))
         }
         #expect(result.standardOutput == "example.com\n")
 
         let marker = markerPath()
-        let attack = requestContext(agent: agent, query: "host=example.com%3B%20touch%20\(marker)")
+        let attack = requestContext(path: "/tools", agent: agent, query: "host=example.com%3B%20touch%20\(marker)")
         await RequestSecurityContext.$current.withValue(attack) {
             await #expect(throws: RampartBlockedError.self) {
                 _ = try await runShellChecked("echo example.com; touch \(marker)", output: .discarded)
@@ -103,7 +82,7 @@ struct RunCheckedTests {
         let (agent, collected) = makeAgent(mode: .monitor)
         let marker = markerPath()
         defer { try? FileManager.default.removeItem(atPath: marker) }
-        let attack = requestContext(agent: agent, query: "host=example.com%3B%20touch%20\(marker)")
+        let attack = requestContext(path: "/tools", agent: agent, query: "host=example.com%3B%20touch%20\(marker)")
         let result = try await RequestSecurityContext.$current.withValue(attack) {
             try await runShellChecked("echo example.com; touch \(marker)", output: .discarded)
         }
