@@ -44,6 +44,13 @@ extension RampartConfiguration {
             let trimmed = raw.trimmingCharacters(in: .whitespaces)
             return trimmed.isEmpty ? nil : trimmed
         }
+        /// The setting as an integer in `range`; otherwise (when set) rejected with `problem`.
+        func integer(_ name: String, in range: ClosedRange<Int>, otherwise problem: @autoclosure () -> String) -> Int? {
+            guard let text = value(name) else { return nil }
+            if let number = Int(text), range.contains(number) { return number }
+            reject(name, text, problem())
+            return nil
+        }
         func bool(_ name: String, into field: inout Bool) {
             guard let text = value(name) else { return }
             switch text.lowercased() {
@@ -101,12 +108,10 @@ extension RampartConfiguration {
                 reject(name, path, "cannot read the template file (\(error)); using the built-in template")
             }
         }
-        if let text = value("RAMPART_BLOCK_STATUS") {
-            if let status = Int(text), (400...599).contains(status) {
-                configuration.blockStatus = status
-            } else {
-                reject("RAMPART_BLOCK_STATUS", text, "expected a 4xx or 5xx status; keeping \(configuration.blockStatus)")
-            }
+        if let status = integer(
+            "RAMPART_BLOCK_STATUS", in: 400...599, otherwise: "expected a 4xx or 5xx status; keeping \(configuration.blockStatus)")
+        {
+            configuration.blockStatus = status
         }
         if let text = value("RAMPART_PLATFORM_URL") {
             if let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -121,49 +126,33 @@ extension RampartConfiguration {
         if let text = value("RAMPART_PACKAGE_RESOLVED") { configuration.packageResolvedPath = text }
         if let text = value("RAMPART_APP_NAME") { configuration.appName = text }
         if let text = value("RAMPART_ENV") { configuration.environment = text }
-        if let text = value("RAMPART_EVENT_BUFFER") {
-            if let capacity = Int(text), capacity >= 1, capacity <= 1_000_000 {
-                configuration.eventBufferCapacity = capacity
-            } else {
-                reject(
-                    "RAMPART_EVENT_BUFFER", text,
-                    "expected a count between 1 and 1000000; keeping \(configuration.eventBufferCapacity)"
-                )
-            }
+        if let capacity = integer(
+            "RAMPART_EVENT_BUFFER", in: 1...1_000_000,
+            otherwise: "expected a count between 1 and 1000000; keeping \(configuration.eventBufferCapacity)")
+        {
+            configuration.eventBufferCapacity = capacity
         }
-        if let text = value("RAMPART_HEARTBEAT_INTERVAL") {
-            if let seconds = Int(text), seconds >= 1, seconds <= 3600 {
-                configuration.heartbeatInterval = .seconds(seconds)
-            } else {
-                reject("RAMPART_HEARTBEAT_INTERVAL", text, "expected seconds between 1 and 3600; keeping the default")
-            }
+        if let seconds = integer(
+            "RAMPART_HEARTBEAT_INTERVAL", in: 1...3600, otherwise: "expected seconds between 1 and 3600; keeping the default")
+        {
+            configuration.heartbeatInterval = .seconds(seconds)
         }
-        if let text = value("RAMPART_UNACKNOWLEDGED_BATCHES") {
-            if let count = Int(text), count >= 1, count <= 100_000 {
-                configuration.maxUnacknowledgedBatches = count
-            } else {
-                reject(
-                    "RAMPART_UNACKNOWLEDGED_BATCHES", text,
-                    "expected a count between 1 and 100000; keeping \(configuration.maxUnacknowledgedBatches)"
-                )
-            }
+        if let count = integer(
+            "RAMPART_UNACKNOWLEDGED_BATCHES", in: 1...100_000,
+            otherwise: "expected a count between 1 and 100000; keeping \(configuration.maxUnacknowledgedBatches)")
+        {
+            configuration.maxUnacknowledgedBatches = count
         }
-        if let text = value("RAMPART_SCANNER_404_THRESHOLD") {
-            if let count = Int(text), count >= 0, count <= 100_000 {
-                configuration.scannerNotFoundThreshold = count
-            } else {
-                reject(
-                    "RAMPART_SCANNER_404_THRESHOLD", text,
-                    "expected a count between 0 (off) and 100000; keeping \(configuration.scannerNotFoundThreshold)"
-                )
-            }
+        if let count = integer(
+            "RAMPART_SCANNER_404_THRESHOLD", in: 0...100_000,
+            otherwise: "expected a count between 0 (off) and 100000; keeping \(configuration.scannerNotFoundThreshold)")
+        {
+            configuration.scannerNotFoundThreshold = count
         }
-        if let text = value("RAMPART_SCANNER_404_WINDOW") {
-            if let seconds = Int(text), seconds >= 1, seconds <= 86_400 {
-                configuration.scannerNotFoundWindow = .seconds(seconds)
-            } else {
-                reject("RAMPART_SCANNER_404_WINDOW", text, "expected seconds between 1 and 86400; keeping the default")
-            }
+        if let seconds = integer(
+            "RAMPART_SCANNER_404_WINDOW", in: 1...86_400, otherwise: "expected seconds between 1 and 86400; keeping the default")
+        {
+            configuration.scannerNotFoundWindow = .seconds(seconds)
         }
         return (configuration, issues)
     }
