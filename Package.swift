@@ -156,6 +156,8 @@ let package = Package(
         ),
         // Prints RampartRegex's figures on the WAF regex workload of ../shared/tools/re2bench.
         .executableTarget(name: "RegexMeasure", dependencies: ["RampartRegex"]),
+        // Prints the WAF engine's cost per request (the overhead benchmark's requests, or a corpus), engine only.
+        .executableTarget(name: "WAFMeasure", dependencies: ["RampartWAF"]),
         .testTarget(name: "RampartRegexTests", dependencies: ["RampartRegex"], exclude: ["Fixtures"]),
         .testTarget(name: "RampartWAFTests", dependencies: ["RampartWAF"], exclude: ["Fixtures"]),
         .testTarget(name: "RampartProtocolTests", dependencies: ["RampartProtocol"]),

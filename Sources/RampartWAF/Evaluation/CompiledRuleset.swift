@@ -18,6 +18,10 @@ final class CompiledRuleset: Sendable {
     let scanGroups: [ScanGroup]
     /// For each flat condition and input position: the scan group and member slot, when grouped.
     let groupSlots: [[ScanGroup.Slot?]]
+    /// Scan groups gathered by the place they read: one walk of a value serves every group of an address scan.
+    let addressScans: [AddressScan]
+    /// For each scan group: its address scan.
+    let addressScanOfGroup: [Int]
     /// Which exclusions target each rule (indices into `exclusions`).
     let ruleExclusions: [[Int]]
     /// Where each condition's inputs start in a flat per-input table (contexts keep one such table).
@@ -58,7 +62,8 @@ final class CompiledRuleset: Sendable {
         ruleExclusions = rules.map { rule in
             exclusions.indices.filter { exclusions[$0].targets(rule) }
         }
-        (scanGroups, groupSlots) = ScanGroup.build(conditions: conditions, artifacts: artifacts)
+        (scanGroups, groupSlots, addressScans, addressScanOfGroup) = ScanGroup.build(
+            conditions: conditions, artifacts: artifacts)
         var offsets: [Int] = []
         var total = 0
         for condition in conditions {

@@ -21,6 +21,8 @@ final class ScanGroup: Sendable {
 
     let input: ConditionInput
     let members: [Member]
+    /// Members whose regex the group's `AddressScan` checks in its merged regex set (excluded from `batches`).
+    let mergedRegexMembers: [Int]
     let batches: [Batch]
     /// String-reading members checked one by one.
     let singles: [Int]
@@ -34,7 +36,11 @@ final class ScanGroup: Sendable {
         let source: DataSource
     }
 
-    static func build(conditions: [CompiledCondition], artifacts: CompiledArtifacts) -> ([ScanGroup], [[Slot?]]) {
+    /// Groups the scalar conditions, then gathers the groups by address, key path and data source into address
+    /// scans (one walk of a value for all of them).
+    static func build(conditions: [CompiledCondition], artifacts: CompiledArtifacts)
+        -> (groups: [ScanGroup], slots: [[Slot?]], scans: [AddressScan], scanOfGroup: [Int])
+    {
         var keys: [Key: Int] = [:]
         var inputs: [ConditionInput] = []
         var members: [[Member]] = []
@@ -63,21 +69,51 @@ final class ScanGroup: Sendable {
             }
             slots.append(conditionSlots)
         }
+        // Groups reading the same place (address, key path, source) in order of first appearance.
+        var scanKeys: [AddressScan.Key: Int] = [:]
+        var scanGroupLists: [[Int]] = []
+        var scanOfGroup: [Int] = []
+        for input in inputs {
+            let key = AddressScan.Key(addressID: input.addressID, keyPath: input.keyPath, source: input.source)
+            let scan: Int
+            if let existing = scanKeys[key] {
+                scan = existing
+            } else {
+                scan = scanGroupLists.count
+                scanKeys[key] = scan
+                scanGroupLists.append([])
+            }
+            scanOfGroup.append(scan)
+            scanGroupLists[scan].append(scanOfGroup.count - 1)
+        }
+        let merged = scanGroupLists.map { groupIDs in
+            AddressScan.MergedRegexes(groups: groupIDs.map { (inputs[$0], members[$0]) }, artifacts: artifacts)
+        }
         var groups: [ScanGroup] = []
         for (index, input) in inputs.enumerated() {
-            groups.append(ScanGroup(input: input, members: members[index], artifacts: artifacts))
+            let scan = scanOfGroup[index]
+            let local = scanGroupLists[scan].firstIndex(of: index) ?? 0
+            groups.append(
+                ScanGroup(
+                    input: input, members: members[index],
+                    mergedRegexMembers: merged[scan]?.membersByGroup[local] ?? [], artifacts: artifacts))
         }
-        return (groups, slots)
+        let scans = scanGroupLists.enumerated().map { scan, groupIDs in
+            AddressScan(index: scan, groupIDs: groupIDs, groups: groupIDs.map { groups[$0] }, merged: merged[scan])
+        }
+        return (groups, slots, scans, scanOfGroup)
     }
 
-    private init(input: ConditionInput, members: [Member], artifacts: CompiledArtifacts) {
+    private init(input: ConditionInput, members: [Member], mergedRegexMembers: [Int], artifacts: CompiledArtifacts) {
         self.input = input
         self.members = members
+        self.mergedRegexMembers = mergedRegexMembers
+        let merged = Set(mergedRegexMembers)
         var byKind: [ObjectIdentifier: [Int]] = [:]
         var kindOrder: [ObjectIdentifier] = []
         var singles: [Int] = []
         var scalarReaders: [Int] = []
-        for (index, member) in members.enumerated() {
+        for (index, member) in members.enumerated() where !merged.contains(index) {
             if member.matcher is any BatchableMatcher {
                 let kind = ObjectIdentifier(type(of: member.matcher))
                 if byKind[kind] == nil { kindOrder.append(kind) }
@@ -127,140 +163,5 @@ struct ConditionHit: Sendable {
                     address: address, keyPath: keyPath, value: value, highlight: highlight.isEmpty ? [] : [highlight])
             ])
         self.ephemeral = ephemeral
-    }
-}
-
-extension ScanGroup {
-    /// Scans `root` (the address value) and reports the first hit of each member, in iteration order. Throws when
-    /// the deadline passes mid-scan.
-    func scan(
-        _ root: WAFValue, limits: WAFLimits, ephemeral: Bool, deadline: inout Deadline,
-        report: (Int, ConditionHit) -> Void
-    ) throws(DeadlineExceeded) {
-        var state = ScanState(group: self, limits: limits, ephemeral: ephemeral, deadline: deadline)
-        var current = root
-        for component in input.keyPath {
-            guard let next = ValueWalker.resolve(current, keyPath: [component], limits: limits) else {
-                deadline = state.deadline
-                return
-            }
-            current = next
-            state.path.append(component)
-        }
-        _ = state.visit(current, level: 1 + input.keyPath.count)
-        deadline = state.deadline
-        for (member, hit) in state.hits { report(member, hit) }
-        if state.timedOut { throw DeadlineExceeded() }
-    }
-}
-
-/// The walk of one scan group over one value: a plain struct with mutating methods (no closures), so the hot
-/// loop needs no boxing, reference counting of captured state or dynamic exclusivity checks.
-private struct ScanState {
-    let group: ScanGroup
-    let limits: WAFLimits
-    let ephemeral: Bool
-    var deadline: Deadline
-    var found: [Bool]
-    var remaining: Int
-    var candidates: [Int] = []
-    var path: [KeyPathComponent] = []
-    var hits: [(Int, ConditionHit)] = []
-    var timedOut = false
-
-    init(group: ScanGroup, limits: WAFLimits, ephemeral: Bool, deadline: Deadline) {
-        self.group = group
-        self.limits = limits
-        self.ephemeral = ephemeral
-        self.deadline = deadline
-        found = Array(repeating: false, count: group.members.count)
-        remaining = group.members.count
-        candidates.reserveCapacity(8)
-    }
-
-    /// Returns false once the walk should stop (every member found, or out of time).
-    mutating func visit(_ value: WAFValue, level: Int) -> Bool {
-        switch value {
-        case .map(let entries):
-            guard level < limits.maxDepth else { return true }
-            let keys = group.input.source == .keys
-            for entry in entries.prefix(limits.maxContainerSize) {
-                path.append(.key(entry.key))
-                if keys { check(text: entry.key) }
-                let keepGoing = remaining > 0 && !timedOut && visit(entry.value, level: level + 1)
-                path.removeLast()
-                if !keepGoing { return false }
-            }
-            return true
-        case .array(let elements):
-            guard level < limits.maxDepth else { return true }
-            var index = 0
-            for element in elements.prefix(limits.maxContainerSize) {
-                path.append(.index(index))
-                let keepGoing = visit(element, level: level + 1)
-                path.removeLast()
-                if !keepGoing { return false }
-                index += 1
-            }
-            return true
-        case .string(let text):
-            if group.input.source == .values { check(text: text) }
-        default:
-            if group.input.source == .values { check(scalar: value) }
-        }
-        return remaining > 0 && !timedOut
-    }
-
-    private mutating func check(scalar: WAFValue) {
-        for index in group.scalarReaders where !found[index] {
-            let matcher = group.members[index].matcher
-            guard matcher.inspects(scalar), let highlight = matcher.match(scalar: scalar) else { continue }
-            record(index, value: scalar.scalarText, highlight: highlight, matcher: matcher)
-        }
-    }
-
-    private mutating func check(text: String) {
-        if deadline.tick() {
-            timedOut = true
-            return
-        }
-        var storage = text
-        storage.withUTF8 { raw in
-            let whole = UnsafeRawBufferPointer(raw)
-            let bytes = UnsafeRawBufferPointer(rebasing: whole[0..<limits.inspectedLength(of: whole)])
-            if let transformed = group.input.transformers.apply(bytes) {
-                transformed.withUnsafeBytes { match($0) }
-            } else {
-                match(bytes)
-            }
-        }
-    }
-
-    private mutating func match(_ bytes: UnsafeRawBufferPointer) {
-        for batch in group.batches {
-            candidates.removeAll(keepingCapacity: true)
-            batch.scanner.candidates(in: bytes, into: &candidates)
-            for position in candidates where position < batch.members.count {
-                confirm(batch.members[position], bytes)
-            }
-        }
-        for index in group.singles { confirm(index, bytes) }
-    }
-
-    private mutating func confirm(_ index: Int, _ bytes: UnsafeRawBufferPointer) {
-        guard !found[index] else { return }
-        let matcher = group.members[index].matcher
-        guard let highlight = matcher.match(bytes) else { return }
-        record(index, value: String(highlight: bytes), highlight: highlight, matcher: matcher)
-    }
-
-    private mutating func record(_ index: Int, value: String, highlight: String, matcher: any ScalarMatcher) {
-        found[index] = true
-        remaining -= 1
-        hits.append(
-            (index,
-             ConditionHit(
-                address: group.input.address, keyPath: path, value: value, highlight: highlight,
-                operatorName: matcher.operatorName, operatorValue: matcher.operatorValue, ephemeral: ephemeral)))
     }
 }

@@ -7,6 +7,8 @@ public final class WAF: Sendable {
     /// The document's sections, kept so an update can replace only the sections it carries.
     let sections: [String: WAFValue]
     let artifacts: CompiledArtifacts
+    /// Strings this ruleset's address scans found clean (nil when disabled).
+    let cleanValues: CleanValueCache?
 
     /// `metadata.rules_version` of the ruleset.
     public var rulesetVersion: String? { diagnostics.rulesetVersion }
@@ -47,6 +49,7 @@ public final class WAF: Sendable {
         self.ruleset = ruleset
         self.sections = sections
         self.artifacts = artifacts
+        cleanValues = CleanValueCache(capacity: configuration.cleanValueCacheCapacity)
     }
 
     /// A new WAF with the sections present in `rulesetJSON` (rules, custom_rules, rules_data, exclusions,

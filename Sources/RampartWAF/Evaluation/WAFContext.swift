@@ -12,12 +12,18 @@ public final class WAFContext: @unchecked Sendable {
         var store: [WAFValue?]
         var generation: [Int]
         var ruleFired: [Bool]
-        var conditionHits: [ConditionHit?]
+        /// Conditions that matched on kept data (sparse: most requests match nothing).
+        var conditionHits: [Int: ConditionHit]
         /// Per condition input (flat, see `CompiledRuleset.inputOffsets`): the address generation last evaluated.
         var conditionSeen: [Int]
         var collectionVerdicts: [String: RuleVerdict] = [:]
         var exclusionActive: [Bool]
         var firstRun = true
+
+        /// Empty tables (no allocation), held while an evaluation owns the real ones.
+        static var placeholder: State {
+            State(store: [], generation: [], ruleFired: [], conditionHits: [:], conditionSeen: [], exclusionActive: [])
+        }
     }
 
     init(waf: WAF) {
@@ -28,7 +34,7 @@ public final class WAFContext: @unchecked Sendable {
                 store: Array(repeating: nil, count: ruleset.addressNames.count),
                 generation: Array(repeating: 0, count: ruleset.addressNames.count),
                 ruleFired: Array(repeating: false, count: ruleset.rules.count),
-                conditionHits: Array(repeating: nil, count: ruleset.conditions.count),
+                conditionHits: [:],
                 conditionSeen: Array(repeating: 0, count: ruleset.inputCount),
                 exclusionActive: Array(repeating: false, count: ruleset.exclusions.count)))
     }
@@ -50,11 +56,14 @@ public final class WAFContext: @unchecked Sendable {
     public func run(_ data: [String: WAFValue], ephemeral: [String: WAFValue] = [:], budget: Duration) -> WAFResult {
         let start = ContinuousClock.now
         var result = state.withLock { state in
+            // Moved out and back rather than copied, so the evaluation owns the tables and mutates them in place.
+            var owned = State.placeholder
+            swap(&owned, &state)
             var evaluation = Evaluation(
-                ruleset: waf.ruleset, state: state, deadline: Deadline(budget: budget))
+                ruleset: waf.ruleset, cleanValues: waf.cleanValues, state: owned, deadline: Deadline(budget: budget))
             evaluation.ingest(data, ephemeral: ephemeral)
             let outcome = evaluation.evaluate()
-            state = evaluation.state
+            swap(&evaluation.state, &state)
             return outcome
         }
         if let obfuscator = waf.configuration.obfuscator {
@@ -68,12 +77,16 @@ public final class WAFContext: @unchecked Sendable {
 /// One `run` call.
 private struct Evaluation {
     let ruleset: CompiledRuleset
+    let cleanValues: CleanValueCache?
     var state: WAFContext.State
     var deadline: Deadline
     var ephemeralValues: [Int: WAFValue] = [:]
     var changed: Set<Int> = []
-    /// Scan results of this call: per group, the first hit of each member.
-    var groupHits: [[ConditionHit?]?]
+    /// Address scans done in this call (per `CompiledRuleset.addressScans`).
+    var scannedAddresses: [Bool]
+    /// First hit of each scan group member found in this call (absent: scanned, no hit).
+    var memberHits: [ScanGroup.Slot: ConditionHit] = [:]
+    var scratch = ScanScratch()
     var ephemeralConditionHits: [Int: ConditionHit] = [:]
     var events: [WAFEvent] = []
     var actions: [WAFAction] = []
@@ -88,11 +101,12 @@ private struct Evaluation {
         var excludedPaths: [Int: [[KeyPathComponent]]] = [:]
     }
 
-    init(ruleset: CompiledRuleset, state: WAFContext.State, deadline: Deadline) {
+    init(ruleset: CompiledRuleset, cleanValues: CleanValueCache?, state: WAFContext.State, deadline: Deadline) {
         self.ruleset = ruleset
+        self.cleanValues = cleanValues
         self.state = state
         self.deadline = deadline
-        groupHits = Array(repeating: nil, count: ruleset.scanGroups.count)
+        scannedAddresses = Array(repeating: false, count: ruleset.addressScans.count)
     }
 
     mutating func ingest(_ data: [String: WAFValue], ephemeral: [String: WAFValue]) {
@@ -182,8 +196,7 @@ private struct Evaluation {
     private mutating func evaluateRule(_ index: Int, enforced: Bool, collection: String? = nil)
         throws(DeadlineExceeded) -> RuleVerdict
     {
-        let rule = ruleset.rules[index]
-        guard rule.enabled, !state.ruleFired[index] else { return .none }
+        guard ruleset.rules[index].enabled, !state.ruleFired[index] else { return .none }
         let policy = policies[index] ?? RulePolicy()
         if policy.bypass { return .none }
         if !state.firstRun || !ephemeralValues.isEmpty {
@@ -203,6 +216,8 @@ private struct Evaluation {
         }
         let ephemeral = hits.contains(where: \.ephemeral)
         if !ephemeral { state.ruleFired[index] = true }
+        // Only a rule that fired is copied out (its fields are reported).
+        let rule = ruleset.rules[index]
         var verdict = ruleset.verdicts[index]
         var actionIDs = rule.onMatch
         if policy.monitor {
@@ -283,29 +298,42 @@ private struct Evaluation {
         _ conditionID: Int, _ condition: CompiledCondition, _ matcher: any ScalarMatcher,
         _ excludedPaths: [Int: [[KeyPathComponent]]]
     ) throws(DeadlineExceeded) -> ConditionHit? {
-        for (inputIndex, input) in condition.inputs.enumerated() {
-            guard let (value, ephemeral) = takeNewData(conditionID, inputIndex, input.addressID) else { continue }
-            if let excluded = excludedPaths[input.addressID], !excluded.isEmpty {
+        // Indexed rather than iterated: copying each `ConditionInput` (strings and arrays) costs more than the check.
+        let inputCount = condition.inputs.count
+        for inputIndex in 0..<inputCount {
+            let addressID = ruleset.conditions[conditionID].inputs[inputIndex].addressID
+            guard let (value, ephemeral) = takeNewData(conditionID, inputIndex, addressID) else { continue }
+            if let excluded = excludedPaths[addressID], !excluded.isEmpty {
                 if let hit = try DirectEvaluation.scalar(
-                    value, input: input, matcher: matcher, limits: ruleset.limits, excluded: excluded,
-                    ephemeral: ephemeral, deadline: &deadline)
+                    value, input: condition.inputs[inputIndex], matcher: matcher, limits: ruleset.limits,
+                    excluded: excluded, ephemeral: ephemeral, deadline: &deadline)
                 {
                     return hit
                 }
                 continue
             }
             guard let slot = ruleset.groupSlots[conditionID][inputIndex] else { continue }
-            if groupHits[slot.group] == nil {
-                let group = ruleset.scanGroups[slot.group]
-                var hits = [ConditionHit?](repeating: nil, count: group.members.count)
-                try group.scan(value, limits: ruleset.limits, ephemeral: ephemeral, deadline: &deadline) { member, hit in
-                    hits[member] = hit
-                }
-                groupHits[slot.group] = hits
+            let scanIndex = ruleset.addressScanOfGroup[slot.group]
+            if !scannedAddresses[scanIndex] {
+                try scanAddress(scanIndex, value, ephemeral: ephemeral)
             }
-            if let hit = groupHits[slot.group]?[slot.member] { return hit }
+            if let hit = memberHits[slot] { return hit }
         }
         return nil
+    }
+
+    /// Scans a value once for every scan group of an address scan, recording their members' first hits.
+    private mutating func scanAddress(_ scanIndex: Int, _ value: WAFValue, ephemeral: Bool) throws(DeadlineExceeded) {
+        let scan = ruleset.addressScans[scanIndex]
+        var found: [ScanGroup.Slot: ConditionHit] = [:]
+        try scan.scan(
+            value, limits: ruleset.limits, ephemeral: ephemeral, cleanValues: cleanValues, scratch: &scratch,
+            deadline: &deadline
+        ) { local, member, hit in
+            found[ScanGroup.Slot(group: scan.groupIDs[local], member: member)] = hit
+        }
+        for (slot, hit) in found { memberHits[slot] = hit }
+        scannedAddresses[scanIndex] = true
     }
 
     private mutating func negatedHit(

@@ -40,6 +40,11 @@ public enum SQLiStringDetector {
 
     static func detect(_ bytes: UnsafeBufferPointer<UInt8>) -> SQLiVerdict? {
         guard !bytes.isEmpty else { return nil }
+        // One word (letters, digits, underscores) has no quote, operator, separator or comment to change a
+        // query's structure with: most parameter values end here without being lexed.
+        if bytes.allSatisfy({ SQLBytes.isLetter($0) || SQLBytes.isDigit($0) || $0 == UInt8(ascii: "_") }) {
+            return nil
+        }
         if let verdict = analyze(bytes, context: .unquoted) { return verdict }
         var hasSingle = false
         var hasDouble = false

@@ -70,6 +70,9 @@ public enum XSSStringDetector {
 
     static func detect(_ bytes: UnsafeBufferPointer<UInt8>) -> XSSVerdict? {
         guard !bytes.isEmpty else { return nil }
+        // Every context below starts at a tag (`<`), a quote, a space, or a scheme's colon (`:`, or `&` for an
+        // encoded one): a value with none of these cannot carry markup or script.
+        guard bytes.contains(where: Self.mayStartMarkup) else { return nil }
         let scanner = HTMLScanner(bytes: bytes)
         if let finding = scanner.scanText(from: 0) {
             return verdict(finding, context: .text)
@@ -97,6 +100,16 @@ public enum XSSStringDetector {
             return verdict(finding, context: .javaScriptString)
         }
         return nil
+    }
+
+    @inline(__always) private static func mayStartMarkup(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "<"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"), UInt8(ascii: ":"),
+            UInt8(ascii: "&"):
+            return true
+        default:
+            return SQLBytes.isSpace(byte)
+        }
     }
 
     /// A value that closes a JavaScript string at its first quote and goes on with an operator and a function call
