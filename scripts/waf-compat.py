@@ -66,13 +66,15 @@ def main():
     ap.add_argument("--rules", help="ruleset (default: ddtrace's bundled rules.json)")
     ap.add_argument("--repeat", type=int, default=3, help="passes over the corpus; the last one is reported")
     ap.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    ap.add_argument("--no-value-cache", action="store_true",
+                    help="run Rampart without its clean-value cache (libddwaf has none)")
     args = ap.parse_args()
     rules = args.rules or ddtrace_rules()
 
     oracle, oracle_err = run_lines([sys.executable, os.path.join(shared, "tools", "ddwaf_oracle.py"),
                                     "--requests", args.requests, "--rules", rules, "--repeat", str(args.repeat)])
     ours, ours_err = run_lines([args.rampart, "waf", "eval", "--rules", rules, "--requests", args.requests,
-                                "--repeat", str(args.repeat)])
+                                "--repeat", str(args.repeat)] + (["--no-value-cache"] if args.no_value_cache else []))
     bench = subprocess.run([args.rampart, "waf", "bench", "--rules", rules, "--requests", args.requests, "-n", "1"],
                            capture_output=True, text=True)
     ours_rss = next((f.split("=", 1)[1] for f in bench.stdout.split() if f.startswith("load_rss_kb=")), "n/a")

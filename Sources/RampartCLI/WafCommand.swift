@@ -19,9 +19,11 @@ struct WafCommand: ParsableCommand {
         @Option(help: "Time budget per request in milliseconds.") var budgetMs: Double = 1000
         @Flag(help: "Also print the full events and action parameters.") var events = false
         @Option(name: .customLong("repeat"), help: "Run the corpus N times; report the last run (as the oracle's --repeat).") var repeatCount: Int = 1
+        @Flag(help: "Turn off the clean-value cache (repeated benign strings are then scanned every time).")
+        var noValueCache = false
 
         func run() throws {
-            let waf = try WafCommand.loadWAF(rules)
+            let waf = try WafCommand.loadWAF(rules, valueCache: !noValueCache)
             let corpus = try CorpusRequest.load(requests)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -57,11 +59,13 @@ struct WafCommand: ParsableCommand {
         @Option(help: "Ruleset JSON (libddwaf format).") var rules: String
         @Option(help: "Request corpus (JSON Lines).") var requests: String
         @Option(name: .short, help: "Number of passes over the corpus.") var n: Int = 5
+        @Flag(help: "Turn off the clean-value cache (repeated benign strings are then scanned every time).")
+        var noValueCache = false
 
         func run() throws {
             let rssBefore = WafCommand.residentKilobytes()
             let loadStart = ContinuousClock.now
-            let waf = try WafCommand.loadWAF(rules)
+            let waf = try WafCommand.loadWAF(rules, valueCache: !noValueCache)
             let loadTime = ContinuousClock.now - loadStart
             let rssAfter = WafCommand.residentKilobytes()
             let corpus = try CorpusRequest.load(requests)
@@ -118,9 +122,11 @@ struct WafCommand: ParsableCommand {
         var events: [WAFEvent]?
     }
 
-    static func loadWAF(_ path: String) throws -> WAF {
+    static func loadWAF(_ path: String, valueCache: Bool = true) throws -> WAF {
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        let waf = try WAF(rulesetJSON: bytes)
+        let waf = try WAF(
+            rulesetJSON: bytes,
+            configuration: WAFConfiguration(cleanValueCacheCapacity: valueCache ? WAFConfiguration().cleanValueCacheCapacity : 0))
         let diagnostics = waf.diagnostics
         FileHandle.standardError.write(
             Data(
