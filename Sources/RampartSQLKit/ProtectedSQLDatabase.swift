@@ -56,12 +56,7 @@ public struct ProtectedSQLDatabase: SQLDatabase {
 
     /// libddwaf's `db_type` names for SQLKit dialect names.
     static func system(for dialectName: String) -> String {
-        switch dialectName.lowercased() {
-        case "postgresql", "postgres": "postgresql"
-        case "mysql": "mysql"
-        case "sqlite": "sqlite"
-        default: dialectName.lowercased()
-        }
+        RASPCheck.databaseSystem(sqlDialectName: dialectName)
     }
 }
 
