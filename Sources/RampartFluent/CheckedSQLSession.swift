@@ -42,7 +42,9 @@ struct CheckedSQLSession: SQLDatabase {
     ) async throws -> R {
         let request = RequestSecurityContext.current
         return try await base.withSession { session in
-            try await RequestSecurityContext.$current.withValue(request) { try await closure(CheckedSQLSession(session)) }
+            try await RequestSecurityContext.$current.withValue(request) {
+                try await closure(CheckedSQLSession(session))
+            }
         }
     }
 }

@@ -99,7 +99,9 @@ public struct ProtectedFluentSQLDatabase: Database, SQLDatabase {
     ) async throws -> R {
         let request = RequestSecurityContext.current
         return try await sqlBase.withSession { session in
-            try await RequestSecurityContext.$current.withValue(request) { try await closure(CheckedSQLSession(session)) }
+            try await RequestSecurityContext.$current.withValue(request) {
+                try await closure(CheckedSQLSession(session))
+            }
         }
     }
 }

@@ -49,7 +49,9 @@ public struct ProtectedSQLDatabase: SQLDatabase {
         // loop, where the request's task-local context is gone: carry it in.
         let request = RequestSecurityContext.current
         return try await base.withSession { session in
-            try await RequestSecurityContext.$current.withValue(request) { try await closure(ProtectedSQLDatabase(session)) }
+            try await RequestSecurityContext.$current.withValue(request) {
+                try await closure(ProtectedSQLDatabase(session))
+            }
         }
     }
 

@@ -88,7 +88,8 @@ struct NonSQLDatabaseTests {
         let logger = Logger(label: "rampart-fluent-non-sql") { _ in WarningCollector(messages: messages) }
         let configuration = DocumentStoreConfiguration()
         let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
-        databases.use(.rampartProtected(DatabaseConfigurationFactory { configuration }), as: DatabaseID(string: "documents"))
+        databases.use(
+            .rampartProtected(DatabaseConfigurationFactory { configuration }), as: DatabaseID(string: "documents"))
         let database = try #require(databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()))
         #expect(database is ProtectedFluentDatabase)
         #expect(!(database is any SQLDatabase))

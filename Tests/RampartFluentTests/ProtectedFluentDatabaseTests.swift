@@ -1,5 +1,6 @@
 import FluentKit
 import FluentSQL
+import NIOCore
 import Rampart
 import RampartProtocol
 import RampartTestSupport
@@ -48,7 +49,8 @@ struct ProtectedFluentDatabaseTests {
                 alice.secret = "changed"
                 try await alice.update(on: database)
                 #expect(try await Author.find(alice.id, on: database)?.secret == "changed")
-                try await Book.query(on: database).filter(\.$title == "Third").set(\.$title, to: "Third, revised").update()
+                try await Book.query(on: database).filter(\.$title == "Third")
+                    .set(\.$title, to: "Third, revised").update()
                 #expect(try await Book.query(on: database).filter(\.$title == "Third, revised").count() == 1)
 
                 let first = try #require(try await Book.query(on: database).filter(\.$title == "First").first())
@@ -93,6 +95,10 @@ struct ProtectedFluentDatabaseTests {
                 await #expect(throws: RampartBlockedError.self) {
                     try await Author.query(on: database).filter(.sql(unsafeRaw: "name = '\(injectedName)'")).delete()
                 }
+                // The EventLoopFuture API gets a failed future.
+                let future: EventLoopFuture<[Author]> = Author.query(on: database)
+                    .filter(.sql(unsafeRaw: "name = '\(injectedName)'")).all()
+                await #expect(throws: RampartBlockedError.self) { try await future.get() }
                 // The same kind of raw filter built from ordinary input runs.
                 let alice = try await Author.query(on: database).filter(.sql(unsafeRaw: "name = 'alice'")).all()
                 #expect(alice.map(\.name) == ["alice"])
@@ -102,7 +108,7 @@ struct ProtectedFluentDatabaseTests {
             #expect(try await Author.query(on: database).count() == 2)
         }
         let events = collected.events.withLockedValue { $0.filter { $0.kind == .rasp } }
-        #expect(events.count == 2)
+        #expect(events.count == 3)
         let rasp = try #require(events.first)
         #expect(rasp.blocked)
         #expect(rasp.status == 403)
@@ -128,7 +134,8 @@ struct ProtectedFluentDatabaseTests {
                 await #expect(throws: RampartBlockedError.self) {
                     try await database.transaction { transaction in
                         guard let transactionSQL = transaction as? any SQLDatabase else { return }
-                        try await transactionSQL.raw("UPDATE authors SET secret = 'pwned' WHERE name = '\(unsafeRaw: injectedName)'").run()
+                        try await transactionSQL
+                            .raw("UPDATE authors SET secret = 'pwned' WHERE name = '\(unsafeRaw: injectedName)'").run()
                     }
                 }
                 await #expect(throws: RampartBlockedError.self) {
@@ -154,7 +161,8 @@ struct ProtectedFluentDatabaseTests {
             let sql = try #require(database as? any SQLDatabase)
             let context = requestContext(agent: agent, query: injectedQuery)
             try await RequestSecurityContext.$current.withValue(context) {
-                let models = try await Author.query(on: database).filter(.sql(unsafeRaw: "name = '\(injectedName)'")).all()
+                let models = try await Author.query(on: database)
+                    .filter(.sql(unsafeRaw: "name = '\(injectedName)'")).all()
                 #expect(models.count == 2)  // the injection worked: monitor mode does not interfere
                 let rows = try await sql.raw("SELECT * FROM authors WHERE name = '\(unsafeRaw: injectedName)'").all()
                 #expect(rows.count == 2)

@@ -24,7 +24,9 @@ private struct PooledSQLiteDatabase: SQLiteDatabase, @unchecked Sendable {
         pool.withConnection(logger: logger) { $0.query(query, binds, logger: logger, onRow) }
     }
 
-    func withConnection<T>(_ closure: @escaping @Sendable (SQLiteConnection) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+    func withConnection<T>(
+        _ closure: @escaping @Sendable (SQLiteConnection) -> EventLoopFuture<T>
+    ) -> EventLoopFuture<T> {
         pool.withConnection(logger: logger) { closure($0) }
     }
 }
