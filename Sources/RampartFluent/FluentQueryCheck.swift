@@ -38,7 +38,7 @@ enum FluentQueryCheck {
 }
 
 /// The converter settings of FluentSQL's defaults. The drivers' own delegates differ only in schema data types
-/// (never part of a query) and, for MySQL, in how a nested JSON field path is written; the field names in such a
+/// (never part of a query) and, for MySQL, in how a nested JSON field path may be written; the field names in such a
 /// path come from the model, not from the request, so the check sees the same input-derived text either way.
 private struct PlainConverterDelegate: SQLConverterDelegate {
     func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? { nil }
