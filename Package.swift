@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "RampartVapor", targets: ["RampartVapor"]),
         .library(name: "RampartHummingbird", targets: ["RampartHummingbird"]),
         .library(name: "RampartSQLKit", targets: ["RampartSQLKit"]),
+        .library(name: "RampartFluent", targets: ["RampartFluent"]),
         .library(name: "RampartPostgresNIO", targets: ["RampartPostgresNIO"]),
         .library(name: "RampartGRDB", targets: ["RampartGRDB"]),
         .library(name: "RampartSubprocess", targets: ["RampartSubprocess"]),
@@ -31,6 +32,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/fluent-kit", from: "1.57.0"),
+        // Test-only: RampartFluentTests runs Fluent against real SQLite.
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
@@ -67,6 +71,13 @@ let package = Package(
             dependencies: ["Rampart", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .target(name: "RampartSQLKit", dependencies: ["Rampart", .product(name: "SQLKit", package: "sql-kit")]),
+        .target(
+            name: "RampartFluent",
+            dependencies: [
+                "Rampart", .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQL", package: "fluent-kit"),
+            ]
+        ),
         .target(
             name: "RampartPostgresNIO",
             dependencies: ["Rampart", .product(name: "PostgresNIO", package: "postgres-nio")]
@@ -191,6 +202,14 @@ let package = Package(
             dependencies: [
                 "RampartSQLKit", "RampartProtocol", "RampartTestSupport", .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "RampartFluentTests",
+            dependencies: [
+                "RampartFluent", "RampartProtocol", "RampartTestSupport", .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

@@ -45,7 +45,14 @@ public struct ProtectedSQLDatabase: SQLDatabase {
     public func withSession<R>(
         _ closure: @escaping @Sendable (any SQLDatabase) async throws -> R
     ) async throws -> R {
-        try await base.withSession { session in try await closure(ProtectedSQLDatabase(session)) }
+        // Pooled drivers (SQLiteKit, PostgresKit) run the closure in a task started on the leased connection's event
+        // loop, where the request's task-local context is gone: carry it in.
+        let request = RequestSecurityContext.current
+        return try await base.withSession { session in
+            try await RequestSecurityContext.$current.withValue(request) {
+                try await closure(ProtectedSQLDatabase(session))
+            }
+        }
     }
 
     private func check(_ query: any SQLExpression) throws(RampartBlockedError) {
@@ -56,12 +63,7 @@ public struct ProtectedSQLDatabase: SQLDatabase {
 
     /// libddwaf's `db_type` names for SQLKit dialect names.
     static func system(for dialectName: String) -> String {
-        switch dialectName.lowercased() {
-        case "postgresql", "postgres": "postgresql"
-        case "mysql": "mysql"
-        case "sqlite": "sqlite"
-        default: dialectName.lowercased()
-        }
+        RASPCheck.databaseSystem(sqlDialectName: dialectName)
     }
 }
 

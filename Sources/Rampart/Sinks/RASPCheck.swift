@@ -11,6 +11,17 @@ public enum RASPCheck {
             ["server.db.statement": .string(statement), "server.db.system": .string(system)], operation: "SQL statement")
     }
 
+    /// libddwaf's `server.db.system` name for a database whose SQL dialect (SQLKit's `dialect.name`) is
+    /// `dialectName`, for the SQL wrappers that know the dialect but not the database.
+    public static func databaseSystem(sqlDialectName dialectName: String) -> String {
+        switch dialectName.lowercased() {
+        case "postgresql", "postgres": "postgresql"
+        case "mysql": "mysql"
+        case "sqlite": "sqlite"
+        default: dialectName.lowercased()
+        }
+    }
+
     /// A URL about to be requested by the server.
     public static func outgoingURL(_ url: String) throws(RampartBlockedError) {
         try check(["server.io.net.url": .string(url)], operation: "outgoing request")
