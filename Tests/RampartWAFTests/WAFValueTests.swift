@@ -37,6 +37,26 @@ import Testing
         #expect(value == ["session": ["abc d"], "theme": ["dark"], "p": ["a+b"]])
     }
 
+    @Test func parsingIsByteLevelAroundASCIISeparators() {
+        // A combining mark after `;` or `&` does not glue the separator to the next part (Character splitting would).
+        #expect(WAFValue.cookies("a=1;\u{301}b=2") == ["a": ["1"], "\u{301}b": ["2"]])
+        #expect(WAFValue.query("a=1&\u{301}b=2&=&&c") == ["a": ["1"], "\u{301}b": ["2"], "": [""], "c": [""]])
+        #expect(WAFValue.cookies("") == [:])
+        #expect(WAFValue.cookies(";; =x;  y\t=\t2  ") == ["": ["x"], "y": ["2"]])
+        #expect(WAFValue.query("") == [:])
+    }
+
+    @Test func manyKeysKeepFirstSeenOrderAndGroupRepeats() {
+        let text = (0..<40).map { "k\($0)=\($0)" }.joined(separator: "&") + "&k3=again&k30=again"
+        guard case .map(let entries) = WAFValue.query(text) else {
+            Issue.record("not a map")
+            return
+        }
+        #expect(entries.map(\.key) == (0..<40).map { "k\($0)" })
+        #expect(entries[3].value == ["3", "again"])
+        #expect(entries[30].value == ["30", "again"])
+    }
+
     @Test func headersLowercaseGroupAndDropCookie() {
         let value = WAFValue.headers([("Accept", "a"), ("X-Id", "1"), ("accept", "b"), ("Cookie", "s=1")])
         #expect(value == ["accept": ["a", "b"], "x-id": ["1"]])

@@ -81,7 +81,9 @@ private struct Evaluation {
     var state: WAFContext.State
     var deadline: Deadline
     var ephemeralValues: [Int: WAFValue] = [:]
-    var changed: Set<Int> = []
+    /// Per address: new data arrived in this call.
+    var changed: [Bool]
+    var anyChanged = false
     /// Address scans done in this call (per `CompiledRuleset.addressScans`).
     var scannedAddresses: [Bool]
     /// First hit of each scan group member found in this call (absent: scanned, no hit).
@@ -107,6 +109,7 @@ private struct Evaluation {
         self.state = state
         self.deadline = deadline
         scannedAddresses = Array(repeating: false, count: ruleset.addressScans.count)
+        changed = Array(repeating: false, count: ruleset.addressNames.count)
     }
 
     mutating func ingest(_ data: [String: WAFValue], ephemeral: [String: WAFValue]) {
@@ -114,7 +117,8 @@ private struct Evaluation {
             guard let id = ruleset.addressIDs[address] else { continue }
             state.store[id] = value
             state.generation[id] &+= 1
-            changed.insert(id)
+            changed[id] = true
+            anyChanged = true
         }
         for (address, value) in ephemeral {
             guard let id = ruleset.addressIDs[address] else { continue }
@@ -124,7 +128,7 @@ private struct Evaluation {
 
     mutating func evaluate() -> WAFResult {
         defer { state.firstRun = false }
-        if !state.firstRun && changed.isEmpty && ephemeralValues.isEmpty { return WAFResult() }
+        if !state.firstRun && !anyChanged && ephemeralValues.isEmpty { return WAFResult() }
         do throws(DeadlineExceeded) {
             try applyExclusions()
             modules: for plan in ruleset.plans {
@@ -201,7 +205,7 @@ private struct Evaluation {
         if policy.bypass { return .none }
         if !state.firstRun || !ephemeralValues.isEmpty {
             let addresses = ruleset.ruleAddressIDs[index]
-            guard state.firstRun || addresses.contains(where: { changed.contains($0) || ephemeralValues[$0] != nil })
+            guard state.firstRun || addresses.contains(where: { changed[$0] || ephemeralValues[$0] != nil })
             else { return .none }
         }
         if !enforced { deadline = Deadline(budget: .seconds(3600), enforced: false) }
@@ -364,6 +368,13 @@ private struct Evaluation {
     private mutating func structuredHit(
         _ conditionID: Int, _ condition: CompiledCondition, _ structured: any StructuredOperator
     ) -> ConditionHit? {
+        // Most calls carry no operation (no `resource`): nothing to resolve then. Inputs are left unmarked, so
+        // the condition is evaluated once a required argument arrives.
+        for (name, required) in structured.argumentNames where required {
+            guard let argument = condition.arguments.first(where: { $0.name == name }),
+                argument.inputs.contains(where: { currentValue($0.addressID) != nil })
+            else { return nil }
+        }
         var anyNew = false
         var ephemeral = false
         // Every present input of each argument, in rule order: libddwaf tries each `params` address in turn.

@@ -87,11 +87,18 @@ protocol StructuredOperator: Sendable {
     func evaluate(_ arguments: [String: ArgumentValue], limits: WAFLimits) -> RuleMatch?
 }
 
-struct CompiledCondition: Sendable {
+/// A class so the evaluator reads a condition with one retain instead of copying its fields.
+final class CompiledCondition: Sendable {
     let kind: ConditionKind
     /// Inputs in evaluation order (for structured operators: every argument's inputs).
     let inputs: [ConditionInput]
     let arguments: [StructuredArgument]
+
+    init(kind: ConditionKind, inputs: [ConditionInput], arguments: [StructuredArgument]) {
+        self.kind = kind
+        self.inputs = inputs
+        self.arguments = arguments
+    }
 }
 
 /// Everything an operator factory needs to build a condition.

@@ -15,12 +15,21 @@ extension WAFValue {
     /// A `Cookie` header: `a=1; b=x%20y` → `{"a": ["1"], "b": ["x y"]}` (values percent-decoded, parts without `=`
     /// ignored).
     public static func cookies(_ header: String) -> WAFValue {
+        // Byte-level: `;`, `=` and the optional whitespace around them are ASCII, and splitting by Character
+        // (grapheme breaking) costs more than the rest of the request's inspection.
         var builder = MultiMapBuilder()
-        for part in header.split(separator: ";", omittingEmptySubsequences: false) {
-            guard let equals = part.firstIndex(of: "=") else { continue }
-            let name = trimmed(part[..<equals])
-            let value = trimmed(part[part.index(after: equals)...])
-            builder.append(key: String(name), value: percentDecoded(value, plusIsSpace: false))
+        let utf8 = header.utf8
+        var partStart = utf8.startIndex
+        while partStart <= utf8.endIndex {
+            let partEnd = utf8[partStart...].firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex
+            let part = utf8[partStart..<partEnd]
+            if let equals = part.firstIndex(of: UInt8(ascii: "=")) {
+                let name = trimmedASCII(part[..<equals])
+                let value = trimmedASCII(part[utf8.index(after: equals)...])
+                builder.append(key: String(Substring(name)), value: percentDecoded(Substring(value), plusIsSpace: false))
+            }
+            guard partEnd < utf8.endIndex else { break }
+            partStart = utf8.index(after: partEnd)
         }
         return builder.value
     }
@@ -29,7 +38,8 @@ extension WAFValue {
     public static func headers(_ pairs: [(String, String)]) -> WAFValue {
         var builder = MultiMapBuilder()
         for (name, value) in pairs {
-            let lowered = name.lowercased()
+            let lowered = name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
+                ? name.lowercased() : name
             if lowered == "cookie" { continue }
             builder.append(key: lowered, value: value)
         }
@@ -38,19 +48,27 @@ extension WAFValue {
 
     private static func pairs(_ text: String, plusIsSpace: Bool) -> WAFValue {
         var builder = MultiMapBuilder()
-        for part in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let key: Substring
-            let value: Substring
-            if let equals = part.firstIndex(of: "=") {
-                key = part[..<equals]
-                value = part[part.index(after: equals)...]
-            } else {
-                key = part
-                value = ""
+        let utf8 = text.utf8
+        var partStart = utf8.startIndex
+        while partStart < utf8.endIndex {
+            let partEnd = utf8[partStart...].firstIndex(of: UInt8(ascii: "&")) ?? utf8.endIndex
+            let part = utf8[partStart..<partEnd]
+            if !part.isEmpty {
+                let key: Substring.UTF8View
+                let value: Substring.UTF8View
+                if let equals = part.firstIndex(of: UInt8(ascii: "=")) {
+                    key = Substring(part[..<equals]).utf8
+                    value = Substring(part[utf8.index(after: equals)...]).utf8
+                } else {
+                    key = Substring(part).utf8
+                    value = Substring("").utf8
+                }
+                builder.append(
+                    key: percentDecoded(Substring(key), plusIsSpace: plusIsSpace),
+                    value: percentDecoded(Substring(value), plusIsSpace: plusIsSpace))
             }
-            builder.append(
-                key: percentDecoded(key, plusIsSpace: plusIsSpace),
-                value: percentDecoded(value, plusIsSpace: plusIsSpace))
+            guard partEnd < utf8.endIndex else { break }
+            partStart = utf8.index(after: partEnd)
         }
         return builder.value
     }
@@ -96,29 +114,48 @@ extension WAFValue {
         }
     }
 
-    private static func trimmed(_ text: Substring) -> Substring {
-        var result = text
-        while let first = result.first, first.isWhitespace { result.removeFirst() }
-        while let last = result.last, last.isWhitespace { result.removeLast() }
-        return result
+    /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
+    private static func trimmedASCII(_ text: Substring.UTF8View) -> Substring.UTF8View {
+        var start = text.startIndex
+        var end = text.endIndex
+        while start < end, text[start] == 0x20 || text[start] == 0x09 { start = text.index(after: start) }
+        while end > start {
+            let last = text.index(before: end)
+            guard text[last] == 0x20 || text[last] == 0x09 else { break }
+            end = last
+        }
+        return text[start..<end]
     }
 }
 
-/// Collects repeated keys into `{key: [values...]}` keeping first-seen key order.
+/// Collects repeated keys into `{key: [values...]}` keeping first-seen key order. Requests carry few keys, so
+/// a linear search beats hashing until there are many.
 private struct MultiMapBuilder {
-    private var keys: [String] = []
-    private var values: [String: [WAFValue]] = [:]
+    private var entries: [(key: String, values: [WAFValue])] = []
+    private var index: [String: Int]?
 
     mutating func append(key: String, value: String) {
-        if values[key] == nil {
-            keys.append(key)
-            values[key] = [.string(value)]
+        let position: Int?
+        if let index {
+            position = index[key]
         } else {
-            values[key, default: []].append(.string(value))
+            position = entries.firstIndex(where: { $0.key == key })
+        }
+        if let position {
+            entries[position].values.append(.string(value))
+            return
+        }
+        entries.append((key, [.string(value)]))
+        if index != nil {
+            index?[key] = entries.count - 1
+        } else if entries.count > 16 {
+            var built: [String: Int] = [:]
+            for (offset, entry) in entries.enumerated() where built[entry.key] == nil { built[entry.key] = offset }
+            index = built
         }
     }
 
     var value: WAFValue {
-        .map(keys.map { WAFValue.Entry(key: $0, value: .array(values[$0] ?? [])) })
+        .map(entries.map { WAFValue.Entry(key: $0.key, value: .array($0.values)) })
     }
 }
