@@ -270,8 +270,17 @@ struct Compiler {
             boundary[Int(instruction.high) + 1] = true
         }
         for bits in byteSets {
-            for byte in 1..<256 where bits.contains(UInt8(byte)) != bits.contains(UInt8(byte - 1)) {
-                boundary[byte] = true
+            // Bit b of `changes` is set where byte b and byte b-1 differ in membership (word by word, carrying
+            // the last bit of the previous word), instead of testing all 255 neighbour pairs one at a time.
+            var carry: UInt64 = 0
+            for (wordIndex, word) in [bits.words.0, bits.words.1, bits.words.2, bits.words.3].enumerated() {
+                var changes = word ^ (word << 1 | carry)
+                carry = word >> 63
+                while changes != 0 {
+                    let byte = wordIndex &* 64 &+ changes.trailingZeroBitCount
+                    if byte > 0 { boundary[byte] = true }
+                    changes &= changes &- 1
+                }
             }
         }
         if usesContext {
