@@ -14,7 +14,9 @@ typealias LiteralString = [LiteralUnit]
 /// For each node it computes `exact` — the finite set of strings the node matches, when small — and `required` —
 /// a set of strings one of which occurs in every match. Both are bounded, so extraction stays linear.
 enum LiteralExtractor {
-    static let maxSetSize = 8
+    /// The searcher probes every literal of a set in each block, so large sets stay cheap (keyword lists with
+    /// their non-ASCII case variants, such as `ſelect` for `(?i)select`, reach 20).
+    static let maxSetSize = 24
     /// Longer literals add little selectivity and cost quadratic copying in long concatenations.
     static let maxLiteralLength = 12
     static let maxClassExpansion = 4
@@ -178,7 +180,7 @@ enum LiteralExtractor {
     /// How selective a literal set is: the weakest member decides, each extra member costs a little.
     static func score(of set: [LiteralString]) -> Double {
         guard let weakest = set.map(score(of:)).min() else { return 0 }
-        return weakest - Double(set.count - 1) * 0.25
+        return weakest - Double(set.count - 1) * 0.05
     }
 
     static func score(of literal: LiteralString) -> Double {
