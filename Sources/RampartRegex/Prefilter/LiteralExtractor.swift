@@ -17,6 +17,8 @@ enum LiteralExtractor {
     /// The searcher probes every literal of a set in each block, so large sets stay cheap (keyword lists with
     /// their non-ASCII case variants, such as `ſelect` for `(?i)select`, reach 20).
     static let maxSetSize = 24
+    /// Products (`[ab][cd]…`) stay small: their members are near-duplicates, and deduplication is quadratic.
+    static let maxProductSize = 8
     /// Longer literals add little selectivity and cost quadratic copying in long concatenations.
     static let maxLiteralLength = 12
     static let maxClassExpansion = 4
@@ -50,6 +52,13 @@ enum LiteralExtractor {
             if units.count > maxLiteralLength { return Facts(exact: nil, required: [Array(units.prefix(maxLiteralLength))]) }
             return Facts(exact: [units], required: [units])
         case .characterClass(let set):
+            // Case-insensitive ASCII letters are most classes in a WAF ruleset: their expansion is built once.
+            if let first = set.ranges.first, first.lowerBound < 0x80, set.ranges.count <= 3 {
+                let index = Int(first.lowerBound)
+                if case .characterClass(let folded) = CaseFolding.asciiCaseInsensitiveNodes[index], folded == set {
+                    return Facts(exact: asciiCaseInsensitiveExpansions[index], required: nil)
+                }
+            }
             return Facts(exact: expand(set), required: nil)
         case .capture(_, _, let inner):
             return facts(of: inner)
@@ -114,6 +123,12 @@ enum LiteralExtractor {
         return Facts(exact: allExact ? run : nil, required: best)
     }
 
+    /// `expand` of each entry of `CaseFolding.asciiCaseInsensitiveNodes` that is a class (nil for the others).
+    private static let asciiCaseInsensitiveExpansions: [[LiteralString]?] = CaseFolding.asciiCaseInsensitiveNodes.map {
+        if case .characterClass(let set) = $0 { return expand(set) }
+        return nil
+    }
+
     /// Expands a small class into literal alternatives, folding `[Aa]` into one caseless unit.
     private static func expand(_ set: CodePointSet) -> [LiteralString]? {
         var scalars: [UInt32] = []
@@ -138,7 +153,7 @@ enum LiteralExtractor {
     }
 
     private static func product(_ left: [LiteralString], _ right: [LiteralString]) -> [LiteralString]? {
-        guard left.count &* right.count <= maxSetSize else { return nil }
+        guard left.count &* right.count <= maxProductSize else { return nil }
         var result: [LiteralString] = []
         result.reserveCapacity(left.count * right.count)
         for prefix in left {
