@@ -55,7 +55,7 @@ enum LiteralExtractor {
             // Case-insensitive ASCII letters are most classes in a WAF ruleset: their expansion is built once.
             if let first = set.ranges.first, first.lowerBound < 0x80, set.ranges.count <= 3 {
                 let index = Int(first.lowerBound)
-                if case .characterClass(let folded) = CaseFolding.asciiCaseInsensitiveNodes[index], folded == set {
+                if let folded = CaseFolding.asciiOrbitClasses[index], folded == set {
                     return Facts(exact: asciiCaseInsensitiveExpansions[index], required: nil)
                 }
             }
@@ -123,10 +123,9 @@ enum LiteralExtractor {
         return Facts(exact: allExact ? run : nil, required: best)
     }
 
-    /// `expand` of each entry of `CaseFolding.asciiCaseInsensitiveNodes` that is a class (nil for the others).
-    private static let asciiCaseInsensitiveExpansions: [[LiteralString]?] = CaseFolding.asciiCaseInsensitiveNodes.map {
-        if case .characterClass(let set) = $0 { return expand(set) }
-        return nil
+    /// `expand` of each class of `CaseFolding.asciiOrbitClasses` (nil where there is none).
+    private static let asciiCaseInsensitiveExpansions: [[LiteralString]?] = CaseFolding.asciiOrbitClasses.map {
+        $0.flatMap { expand($0) }
     }
 
     /// Expands a small class into literal alternatives, folding `[Aa]` into one caseless unit.

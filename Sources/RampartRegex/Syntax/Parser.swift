@@ -496,11 +496,11 @@ struct PatternParser {
     mutating func pushLiteral(_ value: UInt32) {
         if flags.contains(.caseInsensitive) {
             if value < 0x80 {
-                push(CaseFolding.asciiCaseInsensitiveNodes[Int(value)])
-                return
-            }
-            let orbit = CaseFolding.orbit(of: value)
-            if orbit.count > 1 {
+                if let orbit = CaseFolding.asciiOrbitClasses[Int(value)] {
+                    push(.characterClass(orbit))
+                    return
+                }
+            } else if case let orbit = CaseFolding.orbit(of: value), orbit.count > 1 {
                 push(.characterClass(CodePointSet(orbit.map { $0...$0 })))
                 return
             }
