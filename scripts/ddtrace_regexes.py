@@ -139,7 +139,7 @@ def write_inputs(regexes, values, patterns_path, values_path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rampart", required=True, help="path to the rampart executable")
+    parser.add_argument("--rampart", help="path to the rampart executable (not needed with --write-set)")
     here = os.path.dirname(os.path.abspath(__file__))
     parser.add_argument("--corpus", default=os.path.join(here, "..", "..", "shared", "corpus", "requests-dev.jsonl"))
     parser.add_argument("--show", type=int, default=20)
@@ -150,6 +150,8 @@ def main():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 3
 
+    if not args.write_set and not args.rampart:
+        parser.error("--rampart is required unless --write-set is given")
     rules_version, regexes = ruleset_regexes()
     values = corpus_values(args.corpus)
     if args.write_set:

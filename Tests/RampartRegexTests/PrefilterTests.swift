@@ -75,4 +75,66 @@ import Testing
         #expect(suffix.firstMatch(in: "a.php.php") == 5..<9)
         #expect(suffix.firstMatch(in: "a.php?") == nil)
     }
+
+    @Test func searcherWithTwentyCaselessLiteralsFindsEachAtEveryOffset() throws {
+        let words = ["select", "union", "insert", "update", "delete", "drop", "exec", "declare", "cast", "convert",
+                     "concat", "benchmark", "waitfor", "sleep", "having", "order", "group", "where", "from", "into"]
+        let searcher = LiteralSearcher(words.map { Array($0.utf8).map { LiteralUnit(byte: $0, caseless: true) } })
+        let filler = Array("lorem ipsum dolor sit amet ".utf8)
+        for word in words {
+            for offset in [0, 1, 15, 16, 17, 40, 77] {
+                var haystack = Array(filler.prefix(offset % filler.count))
+                while haystack.count < offset { haystack.append(0x20) }
+                let start = haystack.count
+                haystack += Array(word.uppercased().utf8) + filler
+                let found = haystack.withUnsafeBytes { searcher.firstOccurrence(in: $0, literalIndex: nil) }
+                #expect(found == start, "\(word) at \(offset)")
+                // The same literal ending exactly at the end of the input (read through the padded tail).
+                let atEnd = Array(haystack.prefix(start + word.utf8.count))
+                #expect(atEnd.withUnsafeBytes { searcher.occurs(in: $0) }, "\(word) at the end, \(offset)")
+                let cut = Array(atEnd.dropLast())
+                #expect(cut.withUnsafeBytes { !searcher.occurs(in: $0) }, "\(word) cut short, \(offset)")
+            }
+        }
+        let clean = Array(String(repeating: "lorem ipsum dolor sit amet ", count: 40).utf8)
+        #expect(clean.withUnsafeBytes { !searcher.occurs(in: $0) })
+    }
+
+    @Test func byteSetScannerFindsTheNextMemberInBlocksAndTail() throws {
+        var digits = ByteBitSet()
+        digits.insert(0x30...0x39)
+        var scattered = ByteBitSet()
+        for byte: UInt8 in [0x01, 0x05, 0x0E, 0x1F, 0x7F] { scattered.insert(byte...byte) }
+        for set in [digits, scattered] {
+            let scanner = try #require(ByteSetScanner(set))
+            for length in [0, 1, 15, 16, 17, 33, 64] {
+                for member in 0..<max(length, 1) {
+                    var bytes = [UInt8](repeating: 0x61, count: length)
+                    if member < length { bytes[member] = set.contains(0x30) ? 0x37 : 0x1F }
+                    let expected = member < length ? member : length
+                    for start in [0, member] where start <= length {
+                        let found = bytes.withUnsafeBytes { scanner.next(in: $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, from: start, count: length) }
+                        #expect(found == (start <= expected ? expected : length), "length \(length) member \(member) start \(start)")
+                    }
+                }
+            }
+        }
+        var letters = ByteBitSet()
+        letters.insert(0x61...0x7A)
+        #expect(ByteSetScanner(letters) == nil, "common bytes are not worth skipping to")
+    }
+
+    @Test func startLoopSkippingKeepsTheContextOfTheSkippedByte() throws {
+        let bounded = try SafeRegex(#"\b\d{3}\b"#)
+        #expect(bounded.strategy.forward.firstByteScanner != nil)
+        #expect(bounded.firstMatch(in: "x123 a123 123") == 10..<13)
+        #expect(bounded.firstMatch(in: "123") == 0..<3)
+        #expect(bounded.firstMatch(in: "ab_123") == nil)
+        #expect(!bounded.matches(String(repeating: "word ", count: 50) + "x999"))
+        #expect(bounded.matches(String(repeating: "word ", count: 50) + "999"))
+        let lineStart = try SafeRegex(#"(?m)^\d+"#)
+        #expect(lineStart.firstMatch(in: "a1\n22 3") == 3..<5)
+        let notBoundary = try SafeRegex(#"\B\d"#)
+        #expect(notBoundary.firstMatch(in: "- 5 x7") == 5..<6)
+    }
 }

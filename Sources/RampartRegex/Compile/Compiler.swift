@@ -7,6 +7,9 @@ struct Compiler {
     private var instructions: [Instruction] = []
     private var byteSets: [ByteBitSet] = []
     private var byteSetIndex: [ByteBitSet: Int32] = [:]
+    /// UTF-8 sequences of the non-ASCII classes compiled so far: case-insensitive keywords repeat the same few
+    /// (`[Kk\x{212A}]`, `[Ss\x{17F}]`) many times.
+    private var sequenceCache: [CodePointSet: [UTF8Sequences.Sequence]] = [:]
     private var failInstruction: Int32 = -1
     private var usesContext = false
     /// Where the pattern being compiled started; the size limit counts from here.
@@ -175,14 +178,21 @@ struct Compiler {
             for range in set.ranges { bits.insert(UInt8(range.lowerBound)...UInt8(range.upperBound)) }
             return try emitByteSet(bits, next: next)
         }
-        var sequences: [UTF8Sequences.Sequence] = []
-        for range in set.ranges {
-            let low = range.lowerBound
-            let high = Swift.min(range.upperBound, 0x10FFFF)
-            if low > high { continue }
-            // Surrogates have no UTF-8 encoding.
-            if low < 0xD800 { UTF8Sequences.sequences(from: low, to: Swift.min(high, 0xD7FF), into: &sequences) }
-            if high > 0xDFFF { UTF8Sequences.sequences(from: Swift.max(low, 0xE000), to: high, into: &sequences) }
+        let sequences: [UTF8Sequences.Sequence]
+        if let cached = sequenceCache[set] {
+            sequences = cached
+        } else {
+            var computed: [UTF8Sequences.Sequence] = []
+            for range in set.ranges {
+                let low = range.lowerBound
+                let high = Swift.min(range.upperBound, 0x10FFFF)
+                if low > high { continue }
+                // Surrogates have no UTF-8 encoding.
+                if low < 0xD800 { UTF8Sequences.sequences(from: low, to: Swift.min(high, 0xD7FF), into: &computed) }
+                if high > 0xDFFF { UTF8Sequences.sequences(from: Swift.max(low, 0xE000), to: high, into: &computed) }
+            }
+            sequenceCache[set] = computed
+            sequences = computed
         }
         if sequences.isEmpty { return try fail() }
         // Leading byte ranges grouped by the shared suffix they lead into; each group becomes one instruction.
@@ -270,8 +280,17 @@ struct Compiler {
             boundary[Int(instruction.high) + 1] = true
         }
         for bits in byteSets {
-            for byte in 1..<256 where bits.contains(UInt8(byte)) != bits.contains(UInt8(byte - 1)) {
-                boundary[byte] = true
+            // Bit b of `changes` is set where byte b and byte b-1 differ in membership (word by word, carrying
+            // the last bit of the previous word), instead of testing all 255 neighbour pairs one at a time.
+            var carry: UInt64 = 0
+            for (wordIndex, word) in [bits.words.0, bits.words.1, bits.words.2, bits.words.3].enumerated() {
+                var changes = word ^ (word << 1 | carry)
+                carry = word >> 63
+                while changes != 0 {
+                    let byte = wordIndex &* 64 &+ changes.trailingZeroBitCount
+                    if byte > 0 { boundary[byte] = true }
+                    changes &= changes &- 1
+                }
             }
         }
         if usesContext {

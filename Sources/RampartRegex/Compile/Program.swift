@@ -124,6 +124,13 @@ struct ByteBitSet: Sendable, Hashable {
         return UInt8(low)...UInt8(high)
     }
 
+    mutating func formUnion(_ other: ByteBitSet) {
+        words.0 |= other.words.0
+        words.1 |= other.words.1
+        words.2 |= other.words.2
+        words.3 |= other.words.3
+    }
+
     mutating func insert(_ range: ClosedRange<UInt8>) {
         for byte in range {
             let bit = UInt64(1) &<< UInt64(byte & 63)
@@ -165,5 +172,39 @@ struct Program: Sendable {
             return index < byteSets.count && byteSets[index].contains(byte)
         default: return false
         }
+    }
+}
+
+extension Program {
+    /// The bytes a match can begin with (every assertion assumed to hold, so a superset), or nil when some match
+    /// is empty.
+    var possibleFirstBytes: ByteBitSet? {
+        var set = ByteBitSet()
+        var visited = [Bool](repeating: false, count: instructions.count)
+        var stack: [Int32] = [anchoredStart]
+        while let id32 = stack.popLast() {
+            let id = Int(id32)
+            guard id >= 0, id < instructions.count, !visited[id] else { continue }
+            visited[id] = true
+            let instruction = instructions[id]
+            switch instruction.operation {
+            case .byteRange:
+                set.insert(instruction.low...instruction.high)
+            case .byteSet:
+                let index = Int(instruction.argument)
+                guard index >= 0 && index < byteSets.count else { return nil }
+                set.formUnion(byteSets[index])
+            case .split:
+                stack.append(instruction.alternative)
+                stack.append(instruction.next)
+            case .assertion, .saveStart:
+                stack.append(instruction.next)
+            case .match:
+                return nil
+            case .fail:
+                break
+            }
+        }
+        return set
     }
 }

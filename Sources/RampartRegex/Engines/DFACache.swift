@@ -64,6 +64,11 @@ struct DFACacheStorage {
     private var newKernel: [Int32] = []
     private var matches: [Int32] = []
     private var key: [Int32] = []
+    /// Per row: its kernel is only the unanchored start loop, with no match (see `LazyDFA.firstByteScanner`).
+    private var startLoopRows: [Bool] = []
+    /// Transitions into start-loop rows are stored as special entries, so the search loop stops there and skips.
+    private var marksStartLoopRows = false
+    private var unanchoredStart: Int32 = -1
 
     /// Resets during the current search, and where the last one happened: used to detect thrashing.
     private var lastResetPosition = 0
@@ -89,6 +94,8 @@ struct DFACacheStorage {
         if owner != dfa.identity {
             owner = dfa.identity
             stride = dfa.stride
+            marksStartLoopRows = dfa.firstByteScanner != nil
+            unanchoredStart = dfa.program.unanchoredStart
             budget = dfa.budget
             for byte in 0..<256 { classes[byte] = byte < dfa.program.byteClasses.count ? dfa.program.byteClasses[byte] : 0 }
             visited = [UInt32](repeating: 0, count: dfa.program.instructions.count)
@@ -127,6 +134,7 @@ struct DFACacheStorage {
         matchStarts.removeAll(keepingCapacity: true)
         matchCounts.removeAll(keepingCapacity: true)
         reportedStamp.removeAll(keepingCapacity: true)
+        startLoopRows.removeAll(keepingCapacity: true)
         rowsByKey.removeAll(keepingCapacity: true)
         stepIndex.removeAll(keepingCapacity: true)
         stepPool.removeAll(keepingCapacity: true)
@@ -217,9 +225,16 @@ struct DFACacheStorage {
         return entry
     }
 
+    /// See `LazyDFA`'s documentation for the encoding.
     private func encode(target: Int, matched: Bool) -> Int32 {
         let offset = Int32(truncatingIfNeeded: target &* stride)
-        return matched ? -offset &- 2 : offset
+        let special = matched || (marksStartLoopRows && isStartLoopRow(target))
+        guard special else { return offset }
+        return -(offset &* 2 &+ (matched ? 1 : 0)) &- 2
+    }
+
+    func isStartLoopRow(_ row: Int) -> Bool {
+        row >= 0 && row < startLoopRows.count && startLoopRows[row]
     }
 
     /// All-threads transition (sets, reverse scans): the union over kernel instructions of where each one goes
@@ -464,6 +479,7 @@ struct DFACacheStorage {
         matchCounts.append(empty ? 0 : matches.count)
         if !empty { matchPool.append(contentsOf: matches) }
         reportedStamp.append(0)
+        startLoopRows.append(!empty && matches.isEmpty && newKernel.count == 1 && newKernel.first == unanchoredStart)
         rowsByKey[key] = Int32(row)
         // Table row, kernel twice (pool and dictionary key) and bookkeeping.
         bytesUsed &+= stride &* 4 &+ key.count &* 8 &+ 96

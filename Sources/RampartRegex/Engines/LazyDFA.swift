@@ -9,8 +9,9 @@ import Synchronization
 /// (including loops whose preferred branch is an assertion, such as `(?:\b|a)+`).
 ///
 /// Transition entries hold the target's row offset (row × stride): positive for a plain transition, `0` into the
-/// dead state (row 0), `-1` for a transition not computed yet, and `-(offset) - 2` when a match ended just before
-/// the consumed byte — so the hot loop tells the common case apart with one comparison (`entry > 0`).
+/// dead state (row 0), `-1` for a transition not computed yet, and `-(offset × 2 + m) - 2` for a special one: a
+/// match ended just before the consumed byte (`m` = 1), or the target is the start loop of a DFA that skips ahead
+/// from there (`firstByteScanner`) — so the hot loop tells the common case apart with one comparison (`entry > 0`).
 struct LazyDFA: Sendable {
     enum Mode: Sendable {
         /// Leftmost-first: lower-priority threads are dropped once a higher-priority thread matches.
@@ -41,6 +42,9 @@ struct LazyDFA: Sendable {
 
     /// Tells caches which automaton they hold states for.
     let identity: Int
+    /// Forward leftmost-first searches in the start loop (no thread in progress) jump to the next byte that can
+    /// begin a match; nil when such bytes are too common or a match can be empty.
+    let firstByteScanner: ByteSetScanner?
 
     init(program: Program, mode: Mode, direction: Direction, budget: Int, bailsOnDenseStates: Bool = false) {
         self.identity = nextDFAIdentity.wrappingAdd(1, ordering: .relaxed).newValue
@@ -62,6 +66,11 @@ struct LazyDFA: Sendable {
         }
         observesWordContext = word
         observesLineContext = line
+        if mode == .leftmostFirst && direction == .forward, let firstBytes = program.possibleFirstBytes {
+            firstByteScanner = ByteSetScanner(firstBytes)
+        } else {
+            firstByteScanner = nil
+        }
     }
 
     /// The context a state keeps after consuming a byte of context `consumed` (never `.edge`: only start states
@@ -86,7 +95,13 @@ struct LazyDFA: Sendable {
     /// The row offset a computed entry leads to (see the type's documentation for the encoding).
     @inline(__always)
     static func target(of entry: Int32) -> Int {
-        entry >= 0 ? Int(entry) : Int(-(entry &+ 2))
+        entry >= 0 ? Int(entry) : Int(-(entry &+ 2)) >> 1
+    }
+
+    /// True when a match ended just before the byte of this (computed) entry.
+    @inline(__always)
+    static func isMatch(_ entry: Int32) -> Bool {
+        entry < -1 && Int(-(entry &+ 2)) & 1 == 1
     }
 
     // MARK: - Searches
@@ -113,6 +128,12 @@ struct LazyDFA: Sendable {
         var table = cache.table
         var position = 0
         if let base = input.baseAddress {
+            if let firstByteScanner, !anchored {
+                guard let start = skipStartLoop(firstByteScanner, base: base, from: 0, count: count, cache: &cache)
+                else { return .gaveUp }
+                (position, offset) = start
+                table = cache.table
+            }
             while position < count {
                 var entry = table[offset &+ Int(classes[Int(base.load(fromByteOffset: position, as: UInt8.self))])]
                 if entry > 0 {
@@ -128,12 +149,19 @@ struct LazyDFA: Sendable {
                     table = cache.table
                 }
                 offset = LazyDFA.target(of: entry)
-                if entry < 0 {
+                if LazyDFA.isMatch(entry) {
                     lastEnd = position
                     if earliest { return .match(position) }
                 }
                 if offset == 0 { return lastEnd >= 0 ? .match(lastEnd) : .noMatch }
                 position &+= 1
+                if let firstByteScanner, lastEnd < 0, cache.isStartLoopRow(offset / stride) {
+                    guard let start = skipStartLoop(firstByteScanner, base: base, from: position, count: count,
+                                                    cache: &cache)
+                    else { return .gaveUp }
+                    if start.position > position { (position, offset) = start }
+                    table = cache.table
+                }
             }
         }
         var entry = table[offset &+ program.classCount]
@@ -142,8 +170,21 @@ struct LazyDFA: Sendable {
             else { return .gaveUp }
             entry = computed
         }
-        if entry < 0 { lastEnd = count }
+        if LazyDFA.isMatch(entry) { lastEnd = count }
         return lastEnd >= 0 ? .match(lastEnd) : .noMatch
+    }
+
+    /// From the start loop at `start`: the next position holding a byte that can begin a match, and the start-loop
+    /// row for the context of the byte before it (what running the DFA over the skipped bytes would reach, since
+    /// none of them starts a thread). Nil when the cache gave up.
+    private func skipStartLoop(_ scanner: ByteSetScanner, base: UnsafeRawPointer, from start: Int, count: Int,
+                               cache: inout DFACacheStorage) -> (position: Int, offset: Int)?
+    {
+        let next = scanner.next(in: base, from: start, count: count)
+        let context: ByteContext = next > 0
+            ? stateContext(afterConsuming: .of(base.load(fromByteOffset: next &- 1, as: UInt8.self))) : .edge
+        guard let row = cache.startRow(self, anchored: false, context: context) else { return nil }
+        return (next, row &* stride)
     }
 
     /// Reverse search from `end` towards the start of `input`, anchored at `end`: returns the smallest start of a
@@ -180,7 +221,7 @@ struct LazyDFA: Sendable {
                     table = cache.table
                 }
                 offset = LazyDFA.target(of: entry)
-                if entry < 0 { earliestStart = position }
+                if LazyDFA.isMatch(entry) { earliestStart = position }
                 if offset == 0 { return earliestStart >= 0 ? .match(earliestStart) : .noMatch }
                 position &-= 1
             }
@@ -191,7 +232,7 @@ struct LazyDFA: Sendable {
             else { return .gaveUp }
             entry = computed
         }
-        if entry < 0 { earliestStart = 0 }
+        if LazyDFA.isMatch(entry) { earliestStart = 0 }
         return earliestStart >= 0 ? .match(earliestStart) : .noMatch
     }
 
@@ -231,7 +272,7 @@ struct LazyDFA: Sendable {
                     table = cache.table
                 }
                 offset = LazyDFA.target(of: entry)
-                if entry < 0, cache.reportMatches(row: offset / stride, onMatch: onMatch) { return true }
+                if LazyDFA.isMatch(entry), cache.reportMatches(row: offset / stride, onMatch: onMatch) { return true }
                 if offset == 0 { return true }
                 position &+= 1
             }
@@ -242,7 +283,7 @@ struct LazyDFA: Sendable {
             else { return false }
             entry = computed
         }
-        if entry < 0 { _ = cache.reportMatches(row: LazyDFA.target(of: entry) / stride, onMatch: onMatch) }
+        if LazyDFA.isMatch(entry) { _ = cache.reportMatches(row: LazyDFA.target(of: entry) / stride, onMatch: onMatch) }
         return true
     }
 }

@@ -14,7 +14,11 @@ typealias LiteralString = [LiteralUnit]
 /// For each node it computes `exact` — the finite set of strings the node matches, when small — and `required` —
 /// a set of strings one of which occurs in every match. Both are bounded, so extraction stays linear.
 enum LiteralExtractor {
-    static let maxSetSize = 8
+    /// The searcher probes every literal of a set in each block, so large sets stay cheap (keyword lists with
+    /// their non-ASCII case variants, such as `ſelect` for `(?i)select`, reach 20).
+    static let maxSetSize = 24
+    /// Products (`[ab][cd]…`) stay small: their members are near-duplicates, and deduplication is quadratic.
+    static let maxProductSize = 8
     /// Longer literals add little selectivity and cost quadratic copying in long concatenations.
     static let maxLiteralLength = 12
     static let maxClassExpansion = 4
@@ -48,6 +52,13 @@ enum LiteralExtractor {
             if units.count > maxLiteralLength { return Facts(exact: nil, required: [Array(units.prefix(maxLiteralLength))]) }
             return Facts(exact: [units], required: [units])
         case .characterClass(let set):
+            // Case-insensitive ASCII letters are most classes in a WAF ruleset: their expansion is built once.
+            if let first = set.ranges.first, first.lowerBound < 0x80, set.ranges.count <= 3 {
+                let index = Int(first.lowerBound)
+                if let folded = CaseFolding.asciiOrbitClasses[index], folded == set {
+                    return Facts(exact: asciiCaseInsensitiveExpansions[index], required: nil)
+                }
+            }
             return Facts(exact: expand(set), required: nil)
         case .capture(_, _, let inner):
             return facts(of: inner)
@@ -112,6 +123,11 @@ enum LiteralExtractor {
         return Facts(exact: allExact ? run : nil, required: best)
     }
 
+    /// `expand` of each class of `CaseFolding.asciiOrbitClasses` (nil where there is none).
+    private static let asciiCaseInsensitiveExpansions: [[LiteralString]?] = CaseFolding.asciiOrbitClasses.map {
+        $0.flatMap { expand($0) }
+    }
+
     /// Expands a small class into literal alternatives, folding `[Aa]` into one caseless unit.
     private static func expand(_ set: CodePointSet) -> [LiteralString]? {
         var scalars: [UInt32] = []
@@ -136,7 +152,7 @@ enum LiteralExtractor {
     }
 
     private static func product(_ left: [LiteralString], _ right: [LiteralString]) -> [LiteralString]? {
-        guard left.count &* right.count <= maxSetSize else { return nil }
+        guard left.count &* right.count <= maxProductSize else { return nil }
         var result: [LiteralString] = []
         result.reserveCapacity(left.count * right.count)
         for prefix in left {
@@ -178,7 +194,7 @@ enum LiteralExtractor {
     /// How selective a literal set is: the weakest member decides, each extra member costs a little.
     static func score(of set: [LiteralString]) -> Double {
         guard let weakest = set.map(score(of:)).min() else { return 0 }
-        return weakest - Double(set.count - 1) * 0.25
+        return weakest - Double(set.count - 1) * 0.05
     }
 
     static func score(of literal: LiteralString) -> Double {

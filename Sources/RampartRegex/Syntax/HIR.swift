@@ -112,8 +112,19 @@ public struct CodePointSet: Sendable, Equatable, Hashable {
 
     private init(canonical: [ClosedRange<UInt32>]) { ranges = canonical }
 
+    /// Sorted, with a gap between neighbours: most sets are built that way and need no copy.
+    private static func isCanonical(_ ranges: [ClosedRange<UInt32>]) -> Bool {
+        var previousUpper: UInt32? = nil
+        for range in ranges {
+            if let previousUpper, range.lowerBound <= previousUpper &+ 1 || previousUpper == UInt32.max { return false }
+            previousUpper = range.upperBound
+        }
+        return true
+    }
+
     private static func canonicalize(_ input: [ClosedRange<UInt32>]) -> [ClosedRange<UInt32>] {
         guard !input.isEmpty else { return [] }
+        if isCanonical(input) { return input }
         let sorted = input.sorted { $0.lowerBound < $1.lowerBound }
         var result: [ClosedRange<UInt32>] = [sorted[0]]
         for range in sorted.dropFirst() {

@@ -12,6 +12,34 @@ enum NamedClasses {
         }
     }
 
+    /// `\d \s \w` with the `i` flag and negation applied (folding first, as `PatternParser.applyingFlags`), built
+    /// once: every use in a pattern would otherwise fold and complement the same sets again.
+    private static let resolvedPerlClasses: [CodePointSet] = {
+        var result: [CodePointSet] = []
+        for letter in ["d", "s", "w"] as [Unicode.Scalar] {
+            for caseInsensitive in [false, true] {
+                for negated in [false, true] {
+                    let set = perl(letter) ?? CodePointSet()
+                    let folded = caseInsensitive ? CaseFolding.closure(of: set) : set
+                    result.append(negated ? folded.inverted() : folded)
+                }
+            }
+        }
+        return result
+    }()
+
+    /// `\d \s \w` (`letter` lowercase) resolved for the flags; nil for other letters.
+    static func resolvedPerl(_ letter: Unicode.Scalar, caseInsensitive: Bool, negated: Bool) -> CodePointSet? {
+        let base: Int
+        switch letter {
+        case "d": base = 0
+        case "s": base = 4
+        case "w": base = 8
+        default: return nil
+        }
+        return resolvedPerlClasses[base + (caseInsensitive ? 2 : 0) + (negated ? 1 : 0)]
+    }
+
     /// `[0-9A-Za-z_]`, the word characters of `\w` and `\b`.
     static let wordCharacters = CodePointSet([0x30...0x39, 0x41...0x5A, 0x5F...0x5F, 0x61...0x7A])
 

@@ -11,6 +11,7 @@ extension PatternParser {
             position += 1
         }
         var members: [ClosedRange<UInt32>] = []
+        var plainRanges: [ClosedRange<UInt32>] = []
         var first = true
         // `]` right after `[` or `[^` is a literal.
         while position < scalars.count && (scalars[position] != "]" || first) {
@@ -40,11 +41,17 @@ extension PatternParser {
                                 at: offsets[rangeStart])
                 }
             }
-            let range = CodePointSet([low...high])
-            members += (flags.contains(.caseInsensitive) ? CaseFolding.closure(of: range) : range).ranges
+            plainRanges.append(low...high)
         }
         guard position < scalars.count else { throw error(.missingClosingBracket, at: classOffset) }
         position += 1
+        // Folding the plain ranges together equals folding each one (closure distributes over union); named
+        // classes arrive already folded.
+        if flags.contains(.caseInsensitive) && !plainRanges.isEmpty {
+            members += CaseFolding.closure(of: CodePointSet(plainRanges)).ranges
+        } else {
+            members += plainRanges
+        }
         let set = CodePointSet(members)
         return Self.classNode(negated ? set.inverted() : set)
     }
@@ -77,8 +84,13 @@ extension PatternParser {
     /// `\d \s \w` and their complements `\D \S \W`.
     func perlClass(_ letter: Unicode.Scalar) -> CodePointSet {
         let lower = Unicode.Scalar(letter.value | 0x20) ?? letter
+        let negated = letter != lower
+        let caseInsensitive = flags.contains(.caseInsensitive)
+        if let cached = NamedClasses.resolvedPerl(lower, caseInsensitive: caseInsensitive, negated: negated) {
+            return cached
+        }
         let set = NamedClasses.perl(lower) ?? CodePointSet()
-        return applyingFlags(to: set, negated: letter != lower)
+        return applyingFlags(to: set, negated: negated)
     }
 
     /// `\pN`, `\p{Name}`, `\p{^Name}`, `\PN`, `\P{Name}`; `position` is at `\`.

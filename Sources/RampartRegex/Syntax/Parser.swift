@@ -53,6 +53,8 @@ struct PatternParser {
         self.pattern = pattern
         var scalars: [Unicode.Scalar] = []
         var offsets: [Int] = []
+        scalars.reserveCapacity(pattern.utf8.count)
+        offsets.reserveCapacity(pattern.utf8.count &+ 1)
         var offset = 0
         for scalar in pattern.unicodeScalars {
             scalars.append(scalar)
@@ -493,13 +495,22 @@ struct PatternParser {
     /// A literal scalar; under `i` a scalar with case variants becomes the class of its orbit, as RE2.
     mutating func pushLiteral(_ value: UInt32) {
         if flags.contains(.caseInsensitive) {
-            let orbit = CaseFolding.orbit(of: value)
-            if orbit.count > 1 {
+            if value < 0x80 {
+                if let orbit = CaseFolding.asciiOrbitClasses[Int(value)] {
+                    push(.characterClass(orbit))
+                    return
+                }
+            } else if case let orbit = CaseFolding.orbit(of: value), orbit.count > 1 {
                 push(.characterClass(CodePointSet(orbit.map { $0...$0 })))
                 return
             }
         }
-        push(Self.classNode(CodePointSet([value...value])))
+        // Surrogate code points are not scalars: they stay a (never matching) class, as `classNode` makes them.
+        if let scalar = Unicode.Scalar(value) {
+            push(.literal([scalar]))
+        } else {
+            push(Self.classNode(CodePointSet([value...value])))
+        }
     }
 
     /// A class as HIR: `.noMatch` when empty, a literal when it holds a single scalar.
