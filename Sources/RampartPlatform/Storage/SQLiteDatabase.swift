@@ -81,6 +81,18 @@ public final class SQLiteDatabase: SQLDatabase {
             return
         }
         let executor = Transaction(connection: connection)
+        // Alone in its transaction, a body needs no savepoint: when it throws, the whole transaction is rolled back.
+        if jobs.count == 1, let job = jobs.first {
+            let succeeded = await job.run(executor)
+            do {
+                _ = try await connection.query(succeeded ? "COMMIT" : "ROLLBACK", [])
+                job.finish(commitError: nil)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", [])
+                job.finish(commitError: error)
+            }
+            return
+        }
         do {
             for job in jobs {
                 do {
