@@ -6,9 +6,11 @@ import NIOCore
 import RampartPlatform
 
 /// `rampart platform bench --overview-events N`: loads N events into a store, serves the platform on 127.0.0.1 and
-/// times the dashboard's overview page as a logged-in browser fetches it, over real HTTP.
+/// times the dashboard's overview and signals pages as a logged-in browser fetches them, over real HTTP.
 enum OverviewBenchmark {
     struct WindowTiming {
+        /// `overview` or `signals`.
+        var page: String
         var window: String
         var firstMilliseconds: Double
         var medianMilliseconds: Double
@@ -19,6 +21,7 @@ enum OverviewBenchmark {
     struct Result {
         var events: Int
         var loadSeconds: Double
+        var firstHealthMilliseconds: Double
         var timings: [WindowTiming]
     }
 
@@ -49,28 +52,36 @@ enum OverviewBenchmark {
                 throw BenchmarkError("could not log the benchmark user in")
             }
             let token = try await store.createSession(for: user, lifetime: 3600)
+            // The process's first HTTP request, to a page that reads nothing: what a first request costs apart from
+            // the database and the templates (HTTP client and server start-up).
+            let healthStart = ContinuousClock.now
+            let health = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health"), timeout: .seconds(60))
+            _ = try await health.body.collect(upTo: 1 << 16)
+            let firstHealthMilliseconds = seconds(healthStart.duration(to: .now)) * 1000
             var timings: [WindowTiming] = []
-            for window in ["1h", "24h", "7d", "30d"] {
+            let pages = ["1h", "24h", "7d", "30d"].map { ("overview", "/", $0) } + ["1h", "24h", "7d"].map { ("signals", "/signals", $0) }
+            for (page, path, window) in pages {
                 var durations: [Double] = []
                 var totalAttacks = "?"
                 for _ in 0..<(requestsPerWindow + 1) {
-                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/?window=\(window)")
+                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)?window=\(window)")
                     request.headers.add(name: "Cookie", value: "rampart_session=\(token)")
                     let start = ContinuousClock.now
                     let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
                     let body = String(buffer: try await response.body.collect(upTo: 16 << 20))
                     durations.append(seconds(start.duration(to: .now)) * 1000)
-                    guard response.status == .ok else { throw BenchmarkError("overview answered \(response.status.code)") }
-                    totalAttacks = number(after: #"id="total-attacks">"#, in: body) ?? "?"
+                    guard response.status == .ok else { throw BenchmarkError("\(page) answered \(response.status.code)") }
+                    totalAttacks = number(after: #"id="total-attacks">"#, in: body).map { "\($0) attacks" }
+                        ?? "\(body.components(separatedBy: "<tr").count - 1) table rows"
                 }
                 let warm = durations.dropFirst().sorted()
                 timings.append(
                     WindowTiming(
-                        window: window, firstMilliseconds: durations.first ?? 0,
+                        page: page, window: window, firstMilliseconds: durations.first ?? 0,
                         medianMilliseconds: warm.isEmpty ? 0 : warm[warm.count / 2], maximumMilliseconds: warm.last ?? 0,
                         totalAttacks: totalAttacks))
             }
-            return Result(events: events, loadSeconds: loadSeconds, timings: timings)
+            return Result(events: events, loadSeconds: loadSeconds, firstHealthMilliseconds: firstHealthMilliseconds, timings: timings)
         }
     }
 

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import RampartProtocol
+import Synchronization
 import Testing
 
 @testable import RampartPlatform
@@ -130,4 +131,17 @@ struct PlatformHarness: Sendable {
 
 extension TestResponse {
     var text: String { String(buffer: body) }
+}
+
+/// A value shared between a test and the tasks or handlers it starts.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) {
+        mutex = Mutex(value)
+    }
+
+    func withLock<Result: Sendable>(_ body: (inout Value) -> Result) -> Result {
+        mutex.withLock { body(&$0) }
+    }
 }

@@ -73,7 +73,89 @@ struct RollupTests {
             for table in EventRollups.tables { try await store.database.query("DROP TABLE \(table.name)") }
             try await store.database.query("DELETE FROM schema_migrations WHERE version = \(EventRollups.migration.version)")
             #expect(try await store.migrate() == [EventRollups.migration.version])
+            try await store.database.query("DROP TABLE \(EventRollups.signalsHour.name)")
+            try await store.database.query("DELETE FROM schema_migrations WHERE version = \(EventRollups.signalsMigration.version)")
+            #expect(try await store.migrate() == [EventRollups.signalsMigration.version])
             try await expectCountersMatchEvents(store, apps: apps, now: now)
+        }
+    }
+
+    /// Heartbeats of many agents at once, each batch also resent at once by a second request: on SQLite they
+    /// share transactions (group commit); every heartbeat is answered only after its batches are stored, every
+    /// event is stored once, and the counters still equal a count of the events.
+    @Test(arguments: Backend.available)
+    func concurrentHeartbeatsAreStoredOnceAndAcknowledged(_ backend: Backend) async throws {
+        let now = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded() / 1000)
+        try await withStore(backend) { store in
+            let app = try await store.createApp(name: "group-\(UUID().uuidString.prefix(6))").app
+            let agentIDs = (0..<8).map { _ in UUID().uuidString }
+            for agentID in agentIDs {
+                try await store.recordLogin(PlatformHarness.sampleLogin(agentID: agentID, environment: "production"), app: app, heartbeatInterval: 20)
+            }
+            let stored = Locked(0)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (agentIndex, agentID) in agentIDs.enumerated() {
+                    for sequence in 1...6 {
+                        let events = (0..<20).map { index in
+                            PlatformHarness.sampleEvent(
+                                at: now.addingTimeInterval(-Double(agentIndex * 1000 + sequence * 20 + index)),
+                                ip: "198.51.100.\(index % 7)", category: index % 2 == 0 ? "xss" : "lfi", blocked: index % 3 == 0,
+                                route: "/r/\(index % 4)")
+                        }
+                        let heartbeat = Heartbeat(agentID: agentID, sequence: sequence, batches: [EventBatch(events: events)], metrics: AgentMetrics())
+                        // The heartbeat and a retry of it, concurrently.
+                        for _ in 0..<2 {
+                            group.addTask {
+                                let result = try #require(try await store.ingest(heartbeat, app: app, now: now))
+                                #expect(result.acknowledgedBatchIDs == heartbeat.batches.map(\.batchID.uuidString))
+                                // Acknowledged means committed: the batch is visible to any other reader.
+                                let visible = try await store.database.query(
+                                    "SELECT COUNT(*) AS n FROM events WHERE batch_id = $1", [.text(heartbeat.batches[0].batchID.uuidString)])
+                                #expect(visible.first?.int("n") == 20)
+                                stored.withLock { $0 += result.storedEvents }
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(stored.withLock { $0 } == 8 * 6 * 20)
+            let count = try await store.database.query("SELECT COUNT(*) AS n FROM events WHERE app_id = $1", [.text(app.appID)])
+            #expect(count.first?.int("n") == 8 * 6 * 20)
+            let filter = EventFilter(since: now.addingTimeInterval(-86_400), until: now.addingTimeInterval(1), appID: app.appID)
+            let fromCounters = try await store.overview(filter)
+            let fromEvents = try await store.overviewCountingEvents(filter)
+            #expect(fromCounters.total == 8 * 6 * 20 && fromEvents.total == fromCounters.total)
+            #expect(fromCounters.buckets == fromEvents.buckets)
+            #expect(fromCounters.topIPs == fromEvents.topIPs)
+            #expect(try await store.signals(filter) == store.signalsCountingEvents(filter))
+        }
+    }
+
+    /// A body that throws inside a shared SQLite transaction undoes only its own writes; the others commit.
+    @Test func aFailingWriteInAGroupLeavesTheOthersCommitted() async throws {
+        try await withStore(.sqlite) { store in
+            try await store.database.query("CREATE TABLE group_probe (id BIGINT PRIMARY KEY)")
+            struct Refused: Error {}
+            let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+                for id in 0..<24 {
+                    group.addTask {
+                        do {
+                            try await store.database.groupedTransaction { executor in
+                                try await executor.query("INSERT INTO group_probe (id) VALUES ($1)", [.int(id)])
+                                if id % 5 == 0 { throw Refused() }
+                            }
+                            return (id, true)
+                        } catch is Refused {
+                            return (id, false)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+            }
+            let kept = Set(try await store.database.query("SELECT id FROM group_probe").compactMap { $0.int("id") })
+            #expect(kept == Set((0..<24).filter { $0 % 5 != 0 }))
+            #expect(outcomes.filter(\.value).count == kept.count)
         }
     }
 
@@ -116,12 +198,21 @@ struct RollupTests {
                 #expect(fromCounters.topCategories == fromEvents.topCategories)
                 #expect(fromCounters.topIPs == fromEvents.topIPs)
                 #expect(fromCounters.topRoutes == fromEvents.topRoutes)
+                let signals = try await store.signals(filter)
+                #expect(signals == (try await store.signalsCountingEvents(filter)), "signals, window \(window)")
+                // The same for one attacker and one category.
+                if let first = signals.first {
+                    var narrowed = filter
+                    narrowed.clientIP = first.clientIP
+                    narrowed.category = first.category
+                    #expect(try await store.signals(narrowed) == store.signalsCountingEvents(narrowed))
+                }
             }
         }
         // The window with everything in it is not vacuous.
         #expect(try await store.overview(EventFilter(since: now.addingTimeInterval(-30 * 86_400), until: now.addingTimeInterval(3600))).total > 0)
         guard wholeDatabase else { return }
-        for table in EventRollups.tables {
+        for table in EventRollups.allTables {
             let sum = try await store.database.query("SELECT CAST(COALESCE(SUM(event_count), 0) AS BIGINT) AS n FROM \(table.name)").first?.int("n")
             #expect(sum == (try await store.eventCount()), "\(table.name)")
         }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -120,6 +121,83 @@ import Testing
                 #expect(try await harness.store.webhookDeliveries(webhookID: hook.webhookID).count == 1)
             }
         }
+    }
+
+    /// A receiver on 127.0.0.1 that checks `Rampart-Signature` the way docs/platform.md tells receivers to, with its
+    /// own HMAC: it accepts the platform's delivery and refuses the same request with the body altered.
+    @Test func deliveriesAreSignedAndAReceiverRejectsATamperedBody() async throws {
+        let secretBox = Locked("")
+        let verifications = Locked<[Bool]>([])
+        let router = Router()
+        router.post("/signed") { request, _ -> Response in
+            let body = Data(try await request.body.collect(upTo: 1 << 20).readableBytesView)
+            let valid = Self.receiverVerifies(
+                header: request.headers[HTTPField.Name("Rampart-Signature")!] ?? "", body: body, secret: secretBox.withLock { $0 })
+            verifications.withLock { $0.append(valid) }
+            return Response(status: valid ? .noContent : .unauthorized)
+        }
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "webhook.signed-receiver")
+        logger.logLevel = .critical
+        let receiver = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await receiver.runService(gracefulShutdownSignals: []) }
+            defer { group.cancelAll() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            let url = "http://127.0.0.1:\(port)/signed"
+            try await PlatformHarness.run(.sqlite, configuration: Self.fastConfiguration) { harness, client in
+                let hook = try await harness.store.addWebhook(url: url, appID: harness.app.appID, onEvents: true, onPlaybooks: false, createdBy: "test")
+                secretBox.withLock { $0 = hook.signingSecret }
+                let agentID = UUID().uuidString
+                _ = try await harness.login(client, agentID: agentID)
+                _ = try await harness.heartbeat(client, Self.heartbeat(agentID: agentID, sequence: 1, [EventBatch(events: [PlatformHarness.sampleEvent()])]))
+                let deliveries = try await Self.waitForDeliveries(harness.store, of: hook) { $0.first?.status != .pending && !$0.isEmpty }
+                // Delivered on the first attempt: the receiver's check passed.
+                #expect(deliveries.first?.status == .delivered)
+                #expect(deliveries.first?.attempts == 1)
+                #expect(verifications.withLock { $0 } == [true])
+            }
+
+            // Replays of a signed request: with the body altered the receiver refuses it.
+            let timestamp = Int64(Date().timeIntervalSince1970)
+            let body = Data(#"{"type":"security_events","eventCount":1}"#.utf8)
+            let secret = secretBox.withLock { $0 }
+            let header = WebhookSignature.header(secret: secret, timestamp: timestamp, body: body)
+            var tampered = body
+            tampered[tampered.startIndex + 30] = UInt8(ascii: "9")
+            for (payload, expected) in [(body, 204), (tampered, 401)] {
+                var request = HTTPClientRequest(url: url)
+                request.method = .POST
+                request.headers.add(name: "Rampart-Signature", value: header)
+                request.body = .bytes(ByteBuffer(bytes: payload))
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+                #expect(Int(response.status.code) == expected)
+            }
+            // The platform's own helper agrees, and refuses a stale timestamp or another secret.
+            #expect(WebhookSignature.verify(header: header, body: body, secret: secret))
+            #expect(!WebhookSignature.verify(header: header, body: tampered, secret: secret))
+            #expect(!WebhookSignature.verify(header: header, body: body, secret: secret, now: Date().addingTimeInterval(3600)))
+            #expect(!WebhookSignature.verify(header: header, body: body, secret: "whsec_other"))
+            #expect(!WebhookSignature.verify(header: "t=x,v1=", body: body, secret: secret))
+        }
+    }
+
+    /// The receiver's side of the recipe in docs/platform.md, written independently of ``WebhookSignature``.
+    static func receiverVerifies(header: String, body: Data, secret: String, now: Date = Date()) -> Bool {
+        var fields: [String: String] = [:]
+        for part in header.split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
+        }
+        guard let timestampText = fields["t"], let timestamp = Int64(timestampText), let signature = fields["v1"],
+            abs(now.timeIntervalSince1970 - Double(timestamp)) <= 300
+        else { return false }
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(timestampText.utf8) + Data(".".utf8) + body, using: SymmetricKey(data: Data(secret.utf8)))
+        let expected = mac.map { String(format: "%02x", $0) }.joined()
+        return expected == signature
     }
 
     @Test func failedPostsAreRetriedWithBackoff() async throws {
@@ -248,15 +326,27 @@ import Testing
             // A public literal address needs no resolution: accepted.
             let added = try await browser.post(
                 "/webhooks/add", [("csrf", csrf), ("url", "https://203.0.113.5/hook?<b>"), ("app", harness.app.appID), ("events", "on")])
-            #expect(added.status == .seeOther)
+            #expect(added.status == .ok)
             let hooks = try await ownWebhooks()
             #expect(hooks.map(\.url) == ["https://203.0.113.5/hook?<b>"])
             #expect(hooks.first?.onPlaybooks == false)
+            // The signing secret is shown on the answer to the POST, and never again.
+            let secret = try #require(hooks.first?.signingSecret)
+            #expect(secret.hasPrefix("whsec_") && secret.count == 70)
+            #expect(added.text.contains(secret))
             let listed = try await browser.get("/webhooks")
             #expect(listed.text.contains("https://203.0.113.5/hook?&lt;b&gt;"))
             #expect(!listed.text.contains("hook?<b>"))
+            #expect(!listed.text.contains(secret))
 
             let webhookID = try #require(hooks.first?.webhookID)
+            let rotated = try await browser.post("/webhooks/rotate-secret", [("csrf", csrf), ("webhook", webhookID)])
+            #expect(rotated.status == .ok)
+            let newSecret = try #require(try await ownWebhooks().first?.signingSecret)
+            #expect(newSecret != secret && newSecret.hasPrefix("whsec_"))
+            #expect(rotated.text.contains(newSecret) && !rotated.text.contains(secret))
+            #expect(!(try await browser.get("/webhooks")).text.contains(newSecret))
+
             let removed = try await browser.post("/webhooks/remove", [("csrf", csrf), ("webhook", webhookID)])
             #expect(removed.status == .seeOther)
             #expect(try await ownWebhooks().isEmpty)
@@ -273,7 +363,7 @@ import Testing
                 let csrf = try #require(browser.csrf(from: try await browser.get("/webhooks")))
                 // With the opt-in flag the local receiver is accepted.
                 let added = try await browser.post("/webhooks/add", [("csrf", csrf), ("url", url), ("app", ""), ("events", "on"), ("playbooks", "on")])
-                #expect(added.status == .seeOther)
+                #expect(added.status == .ok)
                 let agentID = UUID().uuidString
                 _ = try await harness.login(client, agentID: agentID)
                 _ = try await harness.heartbeat(client, Self.heartbeat(agentID: agentID, sequence: 1, [EventBatch(events: [PlatformHarness.sampleEvent()])]))

@@ -84,10 +84,9 @@ extension PlatformStore {
             let failures = try await database.query(
                 """
                 SELECT COUNT(*) AS n FROM events
-                WHERE app_id = $1 AND user_id = $2 AND kind = $3 AND rule_id = $4 AND occurred_at >= $5
+                WHERE app_id = $1 AND user_id = $2 AND kind = '\(EventKind.login.rawValue)' AND rule_id = $3 AND occurred_at >= $4
                 """,
-                [.text(appID), .text(user), .text(EventKind.login.rawValue), .text(EventKind.loginFailureRuleID),
-                 .integer(windowStart)]
+                [.text(appID), .text(user), .text(EventKind.loginFailureRuleID), .integer(windowStart)]
             ).first?.int("n") ?? 0
             guard failures >= playbook.threshold else { continue }
             let recent = try await database.query(

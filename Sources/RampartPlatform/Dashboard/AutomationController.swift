@@ -20,6 +20,9 @@ struct AutomationController: Sendable {
         router.post("/webhooks/add") { request, _ in
             try await dashboard.guarded(request, post: true, admin: true) { session, form in try await addWebhook(form, session) }
         }
+        router.post("/webhooks/rotate-secret") { request, _ in
+            try await dashboard.guarded(request, post: true, admin: true) { session, form in try await rotateSecret(form, session) }
+        }
         router.post("/webhooks/remove") { request, _ in
             try await dashboard.guarded(request, post: true, admin: true) { session, form in try await removeWebhook(form, session) }
         }
@@ -28,7 +31,15 @@ struct AutomationController: Sendable {
         }
     }
 
-    private func webhooksPage(_ session: SessionRecord, flash: String? = nil, problem: String? = nil, url: String = "") async throws -> Response {
+    /// A secret just generated, shown on the page that answers the POST (never in a URL) and never again.
+    struct RevealedSecret {
+        var url: String
+        var secret: String
+    }
+
+    private func webhooksPage(
+        _ session: SessionRecord, flash: String? = nil, problem: String? = nil, url: String = "", revealed: RevealedSecret? = nil
+    ) async throws -> Response {
         let apps = try await store.apps()
         let names = Dictionary(apps.map { ($0.appID, $0.name) }, uniquingKeysWith: { first, _ in first })
         let hooks = try await store.webhooks()
@@ -47,6 +58,7 @@ struct AutomationController: Sendable {
                     "scope": hook.appID.map { names[$0] ?? $0 } ?? "all applications",
                     "triggers": [hook.onEvents ? "security events" : nil, hook.onPlaybooks ? "playbook runs" : nil].compactMap { $0 }.joined(separator: ", "),
                     "createdAt": DashboardController.time(hook.createdAt), "createdBy": hook.createdBy,
+                    "signing": hook.signingSecret.isEmpty ? "unsigned (rotate to sign)" : "HMAC-SHA256",
                 ]
                 if let last = latest[hook.webhookID] {
                     row["lastStatus"] = last.status.rawValue
@@ -65,6 +77,7 @@ struct AutomationController: Sendable {
         ]
         if let flash = DashboardController.nonEmpty(flash) { context["flash"] = flash }
         if let problem { context["problem"] = problem }
+        if let revealed { context["revealed"] = ["url": revealed.url, "secret": revealed.secret] }
         return dashboard.render("webhooks", context, session: session)
     }
 
@@ -76,12 +89,24 @@ struct AutomationController: Sendable {
             let hook = try await store.addWebhook(
                 url: url, appID: scope, onEvents: form["events"] == "on", onPlaybooks: form["playbooks"] == "on",
                 createdBy: session.user.username)
-            return dashboard.redirect("/webhooks?" + FormFields.query([("done", "Webhook \(hook.url) added.")]))
+            return try await webhooksPage(
+                session, flash: "Webhook \(hook.url) added.", revealed: RevealedSecret(url: hook.url, secret: hook.signingSecret))
         } catch let error as WebhookURLError {
             return try await webhooksPage(session, problem: "Webhook URL refused: \(error.reason)", url: url)
         } catch let error as StorageError {
             return try await webhooksPage(session, problem: error.message, url: url)
         }
+    }
+
+    private func rotateSecret(_ form: FormFields, _ session: SessionRecord) async throws -> Response {
+        guard let id = form["webhook"], let hook = try await store.webhooks().first(where: { $0.webhookID == id }),
+            let secret = try await store.rotateWebhookSecret(id: id)
+        else {
+            return try await webhooksPage(session, problem: "No such webhook.")
+        }
+        return try await webhooksPage(
+            session, flash: "New signing secret for \(hook.url); the old one no longer signs.",
+            revealed: RevealedSecret(url: hook.url, secret: secret))
     }
 
     private func removeWebhook(_ form: FormFields, _ session: SessionRecord) async throws -> Response {

@@ -10,6 +10,9 @@ extension DashboardTemplates {
         refused when saved and again before each delivery{{#allowInternal}} (<strong>internal URLs are allowed on this
         server: --allow-internal-webhooks</strong>){{/allowInternal}}.</p>
         {{#readOnly}}<p class="problem">Your role is viewer: webhooks are read-only.</p>{{/readOnly}}
+        {{#revealed}}<div class="flash" id="signing-secret"><p>Signing secret for <code>{{url}}</code>, shown only this once:</p>
+        <p><code>{{secret}}</code></p><p>Deliveries carry <code>Rampart-Signature: t=&lt;unix&gt;,v1=&lt;hex&gt;</code>,
+        HMAC-SHA256 with this secret over <code>t + "." + body</code> (see docs/platform.md).</p></div>{{/revealed}}
         <form method="post" action="/webhooks/add" class="inline" id="add-webhook">
           <input type="hidden" name="csrf" value="{{csrf}}">
           <label>URL <input name="url" type="url" size="50" placeholder="https://hooks.example.com/rampart" value="{{url}}" required></label>
@@ -18,16 +21,20 @@ extension DashboardTemplates {
           <label><input type="checkbox" name="playbooks" value="on" checked> playbook runs</label>
           <button type="submit"{{#readOnly}} disabled{{/readOnly}}>Add</button>
         </form>
-        <table class="list" id="webhooks"><thead><tr><th>URL</th><th>For</th><th>Triggers</th><th>Added</th><th>Last delivery</th><th></th></tr></thead><tbody>
+        <table class="list" id="webhooks"><thead><tr><th>URL</th><th>For</th><th>Triggers</th><th>Added</th><th>Signing</th><th>Last delivery</th><th></th></tr></thead><tbody>
         {{#webhooks}}
-          <tr><td><code>{{url}}</code></td><td>{{scope}}</td><td>{{triggers}}</td><td>{{createdAt}} by {{createdBy}}</td>
+          <tr><td><code>{{url}}</code></td><td>{{scope}}</td><td>{{triggers}}</td><td>{{createdAt}} by {{createdBy}}</td><td>{{signing}}</td>
           <td>{{#lastStatus}}<span class="tag {{lastStatus}}">{{lastStatus}}</span> {{lastTime}}{{/lastStatus}}{{^lastStatus}}none yet{{/lastStatus}}</td><td>
             <form method="post" action="/webhooks/remove" class="inline">
               <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="webhook" value="{{webhookID}}">
               <button type="submit"{{#readOnly}} disabled{{/readOnly}}>Remove</button>
+            </form>
+            <form method="post" action="/webhooks/rotate-secret" class="inline">
+              <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="webhook" value="{{webhookID}}">
+              <button type="submit"{{#readOnly}} disabled{{/readOnly}}>Rotate secret</button>
             </form></td></tr>
         {{/webhooks}}
-        {{^webhooks}}<tr><td colspan="6">No webhook yet.</td></tr>{{/webhooks}}
+        {{^webhooks}}<tr><td colspan="7">No webhook yet.</td></tr>{{/webhooks}}
         </tbody></table>
         <h2>Recent deliveries</h2>
         <p>This server since start: {{queued}} queued, {{delivered}} delivered, {{failed}} failed, {{dropped}} dropped (queue full).</p>

@@ -38,3 +38,11 @@ enum AutomationSchema {
             """,
         ])
 }
+
+/// Per-webhook signing secrets (see ``WebhookSignature``). Numbered 12, after the flagged-users table; webhooks
+/// that existed before get an empty secret and are sent unsigned until an admin rotates it.
+enum WebhookSigningSchema {
+    static let migration = Migrations.Migration(
+        version: 12, name: "webhook signing secrets",
+        statements: ["ALTER TABLE webhooks ADD COLUMN signing_secret TEXT NOT NULL DEFAULT ''"])
+}

@@ -1,9 +1,11 @@
-/// Aggregate counters kept next to the events table so that the overview reads a few hundred rows instead of
-/// every event in its window.
+/// Aggregate counters kept next to the events table so that the overview and the signals page read rollup rows
+/// instead of every event in their window.
 ///
-/// Four tables, all keyed by the start of a time slot (Unix milliseconds, floored to the slot size):
+/// Five tables, all keyed by the start of a time slot (Unix milliseconds, floored to the slot size):
 /// - `event_counts_minute` and `event_counts_hour`: events per app, environment, category and blocked flag;
-/// - `event_ips_hour` and `event_routes_hour`: events per app, environment and client IP / route.
+/// - `event_ips_hour` and `event_routes_hour`: events per app, environment and client IP / route;
+/// - `event_signals_hour`: events, blocked events and first / last occurrence per app, environment, client IP,
+///   category and route (the signals page's groups and their routes).
 ///
 /// They are updated in the transaction that inserts the events (only for events actually inserted, so a resent
 /// batch counts once), rebuilt from the events in the migration that creates them, and kept exact by retention:
@@ -23,12 +25,47 @@ enum EventRollups {
         "(\(column) - ((\(column) % \(size)) + \(size)) % \(size))"
     }
 
-    /// One table: its name, the columns after `bucket_start, app_id, environment`, and how each is computed from an
-    /// events row.
+    /// A value a table keeps per key, with how it is computed from events and how two values combine.
+    enum Measure: Sendable, CaseIterable {
+        case count, blockedCount, firstSeen, lastSeen
+
+        var column: String {
+            switch self {
+            case .count: "event_count"
+            case .blockedCount: "blocked_count"
+            case .firstSeen: "first_seen"
+            case .lastSeen: "last_seen"
+            }
+        }
+
+        /// The aggregate over events rows, for rebuilding.
+        var aggregateSQL: String {
+            switch self {
+            case .count: "COUNT(*)"
+            case .blockedCount: "CAST(SUM(blocked) AS BIGINT)"
+            case .firstSeen: "MIN(occurred_at)"
+            case .lastSeen: "MAX(occurred_at)"
+            }
+        }
+
+        /// The upsert's combination of the stored value with `excluded` (CASE rather than MIN/LEAST, which the two
+        /// databases spell differently).
+        func mergeSQL(table: String) -> String {
+            let stored = "\(table).\(column)", added = "excluded.\(column)"
+            return switch self {
+            case .count, .blockedCount: "\(stored) + \(added)"
+            case .firstSeen: "CASE WHEN \(added) < \(stored) THEN \(added) ELSE \(stored) END"
+            case .lastSeen: "CASE WHEN \(added) > \(stored) THEN \(added) ELSE \(stored) END"
+            }
+        }
+    }
+
+    /// One table: its name, slot size, the columns after `bucket_start, app_id, environment`, and its measures.
     struct Table: Sendable {
         var name: String
         var size: Int64
         var dimensions: [String]
+        var measures: [Measure] = [.count]
 
         var keyColumns: [String] { ["bucket_start", "app_id", "environment"] + dimensions }
 
@@ -36,17 +73,17 @@ enum EventRollups {
             let dimensionColumns = dimensions.map { "\($0) \($0 == "blocked" ? "BIGINT" : "TEXT") NOT NULL" }
             let columns =
                 ["bucket_start BIGINT NOT NULL", "app_id TEXT NOT NULL", "environment TEXT NOT NULL"] + dimensionColumns
-                + ["event_count BIGINT NOT NULL", "PRIMARY KEY (\(keyColumns.joined(separator: ", ")))"]
+                + measures.map { "\($0.column) BIGINT NOT NULL" } + ["PRIMARY KEY (\(keyColumns.joined(separator: ", ")))"]
             return "CREATE TABLE \(name) (\(columns.joined(separator: ", ")))"
         }
 
         /// Recounts the slots in `[from, until)` (bounds on the slot grid) from the events; without bounds, all.
         func rebuildSQL(bounded: Bool) -> String {
-            let keys = keyColumns.joined(separator: ", ")
-            let selected = ([Self.slotSQL(size)] + keyColumns.dropFirst()).joined(separator: ", ")
+            let columns = (keyColumns + measures.map(\.column)).joined(separator: ", ")
+            let selected = ([Self.slotSQL(size)] + keyColumns.dropFirst() + measures.map(\.aggregateSQL)).joined(separator: ", ")
             let groups = (1...keyColumns.count).map(String.init).joined(separator: ", ")
             let condition = bounded ? " WHERE occurred_at >= $1 AND occurred_at < $2" : ""
-            return "INSERT INTO \(name) (\(keys), event_count) SELECT \(selected), COUNT(*) FROM events\(condition) GROUP BY \(groups)"
+            return "INSERT INTO \(name) (\(columns)) SELECT \(selected) FROM events\(condition) GROUP BY \(groups)"
         }
 
         private static func slotSQL(_ size: Int64) -> String { EventRollups.slotStartSQL("occurred_at", size: size) }
@@ -56,57 +93,97 @@ enum EventRollups {
     static let countsHour = Table(name: "event_counts_hour", size: hour, dimensions: ["category", "blocked"])
     static let ipsHour = Table(name: "event_ips_hour", size: hour, dimensions: ["client_ip"])
     static let routesHour = Table(name: "event_routes_hour", size: hour, dimensions: ["route"])
+    static let signalsHour = Table(
+        name: "event_signals_hour", size: hour, dimensions: ["client_ip", "category", "route"], measures: Measure.allCases)
+    /// The overview's tables (created together by ``migration``).
     static let tables = [countsMinute, countsHour, ipsHour, routesHour]
+    /// Every table ingest and retention maintain.
+    static let allTables = tables + [signalsHour]
 
-    /// Creates the tables and fills them from the events already stored.
+    /// Creates the overview's tables and fills them from the events already stored.
     static let migration = Migrations.Migration(
         version: 3, name: "event rollups for the overview",
         statements: tables.map(\.createSQL) + tables.map { $0.rebuildSQL(bounded: false) })
 
-    /// Counts of newly stored events, gathered in memory and added to the tables in a few statements.
-    struct Delta: Sendable {
-        private var counts: [Table.Key: Int64] = [:]
+    /// Creates the signals table and fills it from the events already stored.
+    static let signalsMigration = Migrations.Migration(
+        version: 5, name: "event rollup for the signals page",
+        statements: [signalsHour.createSQL, signalsHour.rebuildSQL(bounded: false)])
 
-        var isEmpty: Bool { counts.isEmpty }
+    /// The measures of one key, combined in memory before one upsert per key.
+    struct Aggregate: Sendable, Hashable {
+        var count: Int64 = 0
+        var blocked: Int64 = 0
+        var first = Int64.max
+        var last = Int64.min
+
+        mutating func add(occurredAt: Int64, blocked isBlocked: Bool) {
+            count &+= 1
+            if isBlocked { blocked &+= 1 }
+            first = min(first, occurredAt)
+            last = max(last, occurredAt)
+        }
+
+        func value(_ measure: Measure) -> Int64 {
+            switch measure {
+            case .count: count
+            case .blockedCount: blocked
+            case .firstSeen: first
+            case .lastSeen: last
+            }
+        }
+    }
+
+    /// Counts of newly stored events, gathered in memory and added to the tables in a few statements: one upsert
+    /// row per distinct key, however many events share it.
+    struct Delta: Sendable {
+        private var aggregates: [Table.Key: Aggregate] = [:]
+
+        var isEmpty: Bool { aggregates.isEmpty }
 
         mutating func add(occurredAt: Int64, appID: String, environment: String, category: String, blocked: Bool, clientIP: String, route: String) {
             let blockedText = blocked ? "1" : "0"
             func bump(_ table: Table, _ values: [String]) {
                 let key = Table.Key(table: table.name, slot: EventRollups.slotStart(occurredAt, size: table.size), appID: appID, environment: environment, values: values)
-                counts[key, default: 0] &+= 1
+                aggregates[key, default: Aggregate()].add(occurredAt: occurredAt, blocked: blocked)
             }
             bump(EventRollups.countsMinute, [category, blockedText])
             bump(EventRollups.countsHour, [category, blockedText])
             bump(EventRollups.ipsHour, [clientIP])
             bump(EventRollups.routesHour, [route])
+            bump(EventRollups.signalsHour, [clientIP, category, route])
         }
 
-        /// Adds the counts with multi-row upserts (each key once per statement, as PostgreSQL requires).
+        /// Adds the counts with multi-row upserts (each key once per statement, as PostgreSQL requires; keys in a
+        /// fixed order so concurrent transactions on PostgreSQL lock rows in the same order).
         func apply(_ executor: any SQLExecutor) async throws {
-            for table in EventRollups.tables {
-                let rows = counts.filter { $0.key.table == table.name }.sorted { $0.key < $1.key }
-                let columnCount = table.keyColumns.count + 1
+            for table in EventRollups.allTables {
+                let rows = aggregates.filter { $0.key.table == table.name }.sorted { $0.key < $1.key }
+                let columnCount = table.keyColumns.count + table.measures.count
+                // Statements of at most ~900 values, under SQLite's historical 999-parameter limit.
+                let rowsPerStatement = max(1, 900 / columnCount)
                 var start = 0
                 while start < rows.count {
-                    let chunk = rows[start..<min(start + 200, rows.count)]
+                    let chunk = rows[start..<min(start + rowsPerStatement, rows.count)]
                     start += chunk.count
                     var placeholders: [String] = []
                     var binds: [SQLValue] = []
-                    for (offset, (key, count)) in chunk.enumerated() {
+                    for (offset, (key, aggregate)) in chunk.enumerated() {
                         let base = offset * columnCount
                         placeholders.append("(" + (1...columnCount).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
                         binds += [.integer(key.slot), .text(key.appID), .text(key.environment)]
                         for (dimension, value) in zip(table.dimensions, key.values) {
                             binds.append(dimension == "blocked" ? .integer(value == "1" ? 1 : 0) : .text(value))
                         }
-                        binds.append(.integer(count))
+                        for measure in table.measures { binds.append(.integer(aggregate.value(measure))) }
                     }
+                    let updates = table.measures.map { "\($0.column) = \($0.mergeSQL(table: table.name))" }
                     try await executor.query(
                         """
-                        INSERT INTO \(table.name) (\(table.keyColumns.joined(separator: ", ")), event_count)
+                        INSERT INTO \(table.name) (\((table.keyColumns + table.measures.map(\.column)).joined(separator: ", ")))
                         VALUES \(placeholders.joined(separator: ", "))
                         ON CONFLICT (\(table.keyColumns.joined(separator: ", ")))
-                        DO UPDATE SET event_count = \(table.name).event_count + excluded.event_count
+                        DO UPDATE SET \(updates.joined(separator: ", "))
                         """, binds)
                 }
             }
@@ -116,7 +193,7 @@ enum EventRollups {
     /// After events before `cutoff` were deleted: drops the slots wholly before it and recounts the slot that
     /// contains it, so the tables again equal a count of the events.
     static func trim(before cutoff: Int64, _ executor: any SQLExecutor) async throws {
-        for table in tables {
+        for table in allTables {
             let slot = slotStart(cutoff, size: table.size)
             let slotEnd = slot &+ table.size
             try await executor.query("DELETE FROM \(table.name) WHERE bucket_start < $1", [.integer(slotEnd)])
@@ -126,7 +203,7 @@ enum EventRollups {
 
     /// Empties the tables and recounts them from all events (after a bulk load that bypassed ``Delta``).
     static func rebuild(_ executor: any SQLExecutor) async throws {
-        for table in tables {
+        for table in allTables {
             try await executor.query("DELETE FROM \(table.name)")
             try await executor.query(table.rebuildSQL(bounded: false))
         }

@@ -1,3 +1,5 @@
+import RampartProtocol
+
 /// The schema, as an ordered list of migrations recorded in `schema_migrations`. The same DDL serves SQLite and
 /// PostgreSQL: text ids, BIGINT Unix-millisecond timestamps, 0/1 integers for booleans.
 enum Migrations {
@@ -8,7 +10,17 @@ enum Migrations {
     }
 
     /// Every migration, in the order applied.
-    static let all: [Migration] = schema + [AutomationSchema.migration, FlaggedUsersSchema.migration]
+    static let all: [Migration] = schema + [
+        AutomationSchema.migration, FlaggedUsersSchema.migration, WebhookSigningSchema.migration, loginIndexMigration,
+    ]
+
+    /// Only login events are counted per user (the failed-login playbook, whose query names the kind as a literal
+    /// so that both planners use a partial index): attack events no longer update this index. After version 11,
+    /// which created the full index.
+    static let loginIndexMigration = Migration(version: 13, name: "index login events only by user", statements: [
+        "DROP INDEX events_login_user",
+        "CREATE INDEX events_login_user ON events (app_id, user_id, occurred_at) WHERE kind = '\(EventKind.login.rawValue)'",
+    ])
 
     static let schema: [Migration] = [
         Migration(version: 1, name: "initial schema", statements: [
@@ -149,6 +161,13 @@ enum Migrations {
         ]),
         // Counters the overview reads instead of the events (see EventRollups), backfilled from stored events.
         EventRollups.migration,
+        // events_dashboard starts with occurred_at, so it serves every query events_time did; one index fewer to
+        // update per stored event.
+        Migration(version: 4, name: "drop the index duplicated by events_dashboard", statements: [
+            "DROP INDEX events_time",
+        ]),
+        // Groups of the signals page (see EventRollups), backfilled from stored events.
+        EventRollups.signalsMigration,
     ]
 
     /// Applies the migrations not yet recorded, in one transaction. On PostgreSQL an advisory lock makes

@@ -37,7 +37,7 @@ extension PlatformStore {
         public var agentRevision: Int
     }
 
-    /// Stores a heartbeat's batches and metrics in one transaction. A batch id already stored is acknowledged
+    /// Stores a heartbeat's batches and metrics atomically. A batch id already stored is acknowledged
     /// without storing its events again. Returns nil when the agent is unknown for this application.
     public func ingest(_ heartbeat: Heartbeat, app: AppRecord, now: Date = Date()) async throws -> IngestResult? {
         let encoder = ProtocolCoding.makeEncoder()
@@ -53,7 +53,9 @@ extension PlatformStore {
         let batches = encodedBatches
         let appID = app.appID
         let nowMillis = Timestamp.milliseconds(now)
-        return try await database.transaction { executor -> IngestResult? in
+        // Grouped: on SQLite, heartbeats arriving together share one transaction (and one COMMIT); each still
+        // returns only once its batches are committed.
+        return try await database.groupedTransaction { executor -> IngestResult? in
             let agentRows = try await executor.query(
                 "SELECT environment, delivered_revision FROM agents WHERE agent_id = $1 AND app_id = $2",
                 [.text(heartbeat.agentID), .text(appID)])

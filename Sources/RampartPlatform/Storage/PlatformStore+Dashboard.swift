@@ -20,38 +20,6 @@ extension PlatformStore {
         return ("WHERE " + conditions.joined(separator: " AND "), binds)
     }
 
-    /// Events grouped by attacker IP and category, most active first.
-    public func signals(_ filter: EventFilter, limit: Int = 200) async throws -> [SignalGroup] {
-        let (whereSQL, binds) = Self.whereClause(filter)
-        let groups = try await database.query(
-            """
-            SELECT client_ip, category, COUNT(*) AS n, CAST(COALESCE(SUM(blocked), 0) AS BIGINT) AS blocked,
-                MIN(occurred_at) AS first_seen, MAX(occurred_at) AS last_seen
-            FROM events \(whereSQL) GROUP BY client_ip, category ORDER BY n DESC, last_seen DESC LIMIT \(limit)
-            """, binds)
-        var result: [SignalGroup] = []
-        for row in groups {
-            let clientIP = row.string("client_ip") ?? ""
-            let category = row.string("category") ?? ""
-            var groupFilter = filter
-            groupFilter.clientIP = clientIP
-            groupFilter.category = category
-            let (groupWhere, groupBinds) = Self.whereClause(groupFilter)
-            let latest = try await database.query(
-                "SELECT event_id FROM events \(groupWhere) ORDER BY occurred_at DESC LIMIT 1", groupBinds
-            ).first?.string("event_id") ?? ""
-            let routes = try await database.query(
-                "SELECT route, COUNT(*) AS n FROM events \(groupWhere) GROUP BY route ORDER BY n DESC LIMIT 5", groupBinds
-            ).compactMap { $0.string("route") }
-            result.append(
-                SignalGroup(
-                    clientIP: clientIP, category: category, count: row.int("n") ?? 0, blocked: row.int("blocked") ?? 0,
-                    firstSeen: Timestamp.date(Int64(row.int("first_seen") ?? 0)),
-                    lastSeen: Timestamp.date(Int64(row.int("last_seen") ?? 0)), latestEventID: latest, routes: routes))
-        }
-        return result
-    }
-
     /// The most recent events matching a filter.
     public func events(_ filter: EventFilter, limit: Int = 100) async throws -> [StoredEvent] {
         let (whereSQL, binds) = Self.whereClause(filter, table: "events")

@@ -11,6 +11,9 @@ public struct WebhookRecord: Sendable, Hashable {
     public var onPlaybooks: Bool
     public var createdAt: Date
     public var createdBy: String
+    /// The HMAC key of the `Rampart-Signature` header (see ``WebhookSignature``); empty for a webhook added before
+    /// signing existed, whose deliveries go unsigned until its secret is rotated. Shown once, when generated.
+    public var signingSecret: String
 }
 
 /// One delivery of one payload to one webhook, with its retries.
@@ -43,7 +46,8 @@ public enum WebhookEventKind: String, Sendable, Hashable, CaseIterable {
 }
 
 extension PlatformStore {
-    /// Stores a webhook whose URL the caller has validated (see ``WebhookURLValidator``).
+    /// Stores a webhook whose URL the caller has validated (see ``WebhookURLValidator``), with a new signing
+    /// secret (returned in the record: show it to the user once).
     public func addWebhook(
         url: String, appID: String?, onEvents: Bool, onPlaybooks: Bool, createdBy: String, now: Date = Date()
     ) async throws -> WebhookRecord {
@@ -51,12 +55,24 @@ extension PlatformStore {
         if let appID, try await app(id: appID) == nil { throw StorageError("no application \(appID)") }
         let record = WebhookRecord(
             webhookID: UUID().uuidString, appID: appID, url: url, onEvents: onEvents, onPlaybooks: onPlaybooks,
-            createdAt: now, createdBy: createdBy)
+            createdAt: now, createdBy: createdBy, signingSecret: WebhookSignature.generateSecret())
         try await database.query(
-            "INSERT INTO webhooks (webhook_id, app_id, url, on_events, on_playbooks, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            """
+            INSERT INTO webhooks (webhook_id, app_id, url, on_events, on_playbooks, created_at, created_by, signing_secret)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """,
             [.text(record.webhookID), .optionalText(appID), .text(url), .bool(onEvents), .bool(onPlaybooks),
-             .integer(Timestamp.milliseconds(now)), .text(createdBy)])
+             .integer(Timestamp.milliseconds(now)), .text(createdBy), .text(record.signingSecret)])
         return record
+    }
+
+    /// Replaces a webhook's signing secret and returns the new one (nil when there is no such webhook); deliveries
+    /// from then on are signed with it.
+    public func rotateWebhookSecret(id: String) async throws -> String? {
+        let secret = WebhookSignature.generateSecret()
+        let rows = try await database.query(
+            "UPDATE webhooks SET signing_secret = $1 WHERE webhook_id = $2 RETURNING webhook_id", [.text(secret), .text(id)])
+        return rows.isEmpty ? nil : secret
     }
 
     /// Removes a webhook and its delivery log; false when there was none.
@@ -70,7 +86,7 @@ extension PlatformStore {
     /// All webhooks, global ones first, then by creation time.
     public func webhooks() async throws -> [WebhookRecord] {
         try await database.query(
-            "SELECT webhook_id, app_id, url, on_events, on_playbooks, created_at, created_by FROM webhooks ORDER BY app_id IS NOT NULL, created_at"
+            "SELECT webhook_id, app_id, url, on_events, on_playbooks, created_at, created_by, signing_secret FROM webhooks ORDER BY app_id IS NOT NULL, created_at"
         ).compactMap(Self.webhookRecord)
     }
 
@@ -79,7 +95,7 @@ extension PlatformStore {
         let column = kind == .securityEvents ? "on_events" : "on_playbooks"
         return try await database.query(
             """
-            SELECT webhook_id, app_id, url, on_events, on_playbooks, created_at, created_by FROM webhooks
+            SELECT webhook_id, app_id, url, on_events, on_playbooks, created_at, created_by, signing_secret FROM webhooks
             WHERE (app_id IS NULL OR app_id = $1) AND \(column) = 1 ORDER BY created_at
             """, [.text(appID)]
         ).compactMap(Self.webhookRecord)
@@ -153,6 +169,6 @@ extension PlatformStore {
         return WebhookRecord(
             webhookID: id, appID: row.string("app_id"), url: url, onEvents: row.int("on_events") == 1,
             onPlaybooks: row.int("on_playbooks") == 1, createdAt: Timestamp.date(Int64(row.int("created_at") ?? 0)),
-            createdBy: row.string("created_by") ?? "")
+            createdBy: row.string("created_by") ?? "", signingSecret: row.string("signing_secret") ?? "")
     }
 }

@@ -11,9 +11,24 @@ public protocol SQLExecutor: Sendable {
 public protocol SQLDatabase: SQLExecutor {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<Result: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> Result) async throws -> Result
+    /// Like ``transaction(_:)`` (returns only once `body`'s changes are committed; a throwing body changes
+    /// nothing), but the database may commit `body` together with other callers' bodies submitted meanwhile, in
+    /// one transaction: for small frequent writes (heartbeats) on a database with one writer.
+    func groupedTransaction<Result: Sendable>(
+        _ body: @escaping @Sendable (any SQLExecutor) async throws -> Result
+    ) async throws -> Result
     /// A short name for logs and the dashboard (`sqlite`, `postgresql`).
     var kind: String { get }
     func close() async throws
+}
+
+extension SQLDatabase {
+    /// Databases with concurrent writers (PostgreSQL) gain nothing from grouping: one transaction per body.
+    public func groupedTransaction<Result: Sendable>(
+        _ body: @escaping @Sendable (any SQLExecutor) async throws -> Result
+    ) async throws -> Result {
+        try await transaction(body)
+    }
 }
 
 extension SQLExecutor {

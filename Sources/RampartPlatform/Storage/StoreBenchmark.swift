@@ -1,5 +1,6 @@
 import Foundation
 import RampartProtocol
+import Synchronization
 
 /// `rampart platform bench`: measures event ingestion and the overview queries on a real store.
 /// Ingestion goes through ``PlatformStore/ingest(_:app:now:)``, the path a heartbeat takes after JSON decoding.
@@ -12,36 +13,47 @@ public enum StoreBenchmark {
         public var eventsPerSecond: Double { Double(events) / max(ingestSeconds, 1e-9) }
     }
 
-    public static func run(store: PlatformStore, events total: Int, batchSize: Int = 100, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Result {
+    /// Ingests `total` events as `agents` agents of one application, running concurrently, each sending its
+    /// heartbeats one after the other (as an agent does: the next heartbeat waits for the previous answer), with
+    /// `batchSize` events per heartbeat.
+    public static func run(
+        store: PlatformStore, events total: Int, batchSize: Int = 100, agents agentCount: Int = 1,
+        progress: @escaping @Sendable (Int) -> Void = { _ in }
+    ) async throws -> Result {
         let created = try await store.createApp(name: "bench-\(UUID().uuidString.prefix(8))")
-        let agentID = UUID().uuidString
-        try await store.recordLogin(
-            AgentLogin(agentID: agentID, appName: "bench", environment: "bench", hostname: "bench", rampartVersion: "0",
-                swiftVersion: "6", os: "Linux", framework: "bench"),
-            app: created.app, heartbeatInterval: 20)
-        let categories = ["sql_injection", "xss", "lfi", "command_injection", "ssrf", "security_scanner"]
+        var agentIDs: [String] = []
+        for index in 0..<max(1, agentCount) {
+            let agentID = UUID().uuidString
+            try await store.recordLogin(
+                AgentLogin(agentID: agentID, appName: "bench", environment: "bench", hostname: "bench-\(index)", rampartVersion: "0",
+                    swiftVersion: "6", os: "Linux", framework: "bench"),
+                app: created.app, heartbeatInterval: 20)
+            agentIDs.append(agentID)
+        }
         let now = Date()
-        var sent = 0
-        var sequence = 0
+        let app = created.app
+        let sentTotal = SentCounter()
         let started = ContinuousClock.now
-        while sent < total {
-            let count = min(batchSize, total - sent)
-            let events = (0..<count).map { offset -> SecurityEvent in
-                let index = sent + offset
-                let category = categories[index % categories.count]
-                return SecurityEvent(
-                    timestamp: now.addingTimeInterval(-Double(index % 86_400)), kind: .waf, blocked: index % 3 == 0,
-                    route: "/route/\(index % 40)", method: "GET", path: "/route/\(index % 40)",
-                    clientIP: "198.51.\(index % 200).\(index % 250)", userAgent: "bench",
-                    rules: [RuleMatchEvidence(ruleID: "bench-\(category)", ruleName: category, category: category,
-                        operator: "match_regex", address: "server.request.query", keyPath: ["q"], value: "payload \(index)")],
-                    request: RequestSummary(headers: ["user-agent": "bench"], query: ["q": ["payload \(index)"]]))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (agentIndex, agentID) in agentIDs.enumerated() {
+                // Agent k sends events k, k + agents, k + 2 * agents, ...: together every index below `total` once.
+                let share = Array(stride(from: agentIndex, to: total, by: agentIDs.count))
+                group.addTask {
+                    var sequence = 0
+                    var start = 0
+                    while start < share.count {
+                        let indices = share[start..<min(start + batchSize, share.count)]
+                        start += indices.count
+                        sequence += 1
+                        let heartbeat = Heartbeat(
+                            agentID: agentID, sequence: sequence, batches: [EventBatch(events: indices.map { event($0, now: now) })],
+                            metrics: AgentMetrics())
+                        guard try await store.ingest(heartbeat, app: app) != nil else { throw StorageError("benchmark agent vanished") }
+                        progress(sentTotal.add(indices.count))
+                    }
+                }
             }
-            sequence += 1
-            let heartbeat = Heartbeat(agentID: agentID, sequence: sequence, batches: [EventBatch(events: events)], metrics: AgentMetrics())
-            guard try await store.ingest(heartbeat, app: created.app) != nil else { throw StorageError("benchmark agent vanished") }
-            sent += count
-            progress(sent)
+            try await group.waitForAll()
         }
         let ingest = started.duration(to: .now)
         let filter = EventFilter(since: now.addingTimeInterval(-86_400), until: now.addingTimeInterval(1))
@@ -58,6 +70,20 @@ public enum StoreBenchmark {
         return Result(
             events: total, ingestSeconds: seconds(ingest), overviewMilliseconds: overviewTimes,
             signalsMilliseconds: milliseconds(signalsStart.duration(to: .now)))
+    }
+
+    /// The benchmark's event number `index`: one second apart going back from `now` (spread over 24 hours, the
+    /// worst case for the counters), six categories, 40 routes, 1,000 client IPs.
+    static func event(_ index: Int, now: Date) -> SecurityEvent {
+        let categories = ["sql_injection", "xss", "lfi", "command_injection", "ssrf", "security_scanner"]
+        let category = categories[index % categories.count]
+        return SecurityEvent(
+            timestamp: now.addingTimeInterval(-Double(index % 86_400)), kind: .waf, blocked: index % 3 == 0,
+            route: "/route/\(index % 40)", method: "GET", path: "/route/\(index % 40)",
+            clientIP: "198.51.\(index % 200).\(index % 250)", userAgent: "bench",
+            rules: [RuleMatchEvidence(ruleID: "bench-\(category)", ruleName: category, category: category,
+                operator: "match_regex", address: "server.request.query", keyPath: ["q"], value: "payload \(index)")],
+            request: RequestSummary(headers: ["user-agent": "bench"], query: ["q": ["payload \(index)"]]))
     }
 
     /// Loads `total` events spread over the last 24 hours straight into the store, in transactions of `chunk`
@@ -122,5 +148,17 @@ public enum StoreBenchmark {
 
     private static func milliseconds(_ duration: Duration) -> Double {
         seconds(duration) * 1000
+    }
+}
+
+/// Events sent so far by all the benchmark's agents, for progress lines.
+private final class SentCounter: Sendable {
+    private let total = Mutex(0)
+
+    func add(_ count: Int) -> Int {
+        total.withLock { total in
+            total += count
+            return total
+        }
     }
 }

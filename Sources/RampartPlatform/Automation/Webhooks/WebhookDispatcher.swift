@@ -241,6 +241,12 @@ public final class WebhookDispatcher: Service, Sendable {
         request.headers.add(name: "User-Agent", value: "rampart-platform/\(RampartPlatform.version)")
         request.headers.add(name: "X-Rampart-Event", value: delivery.kind.rawValue)
         request.headers.add(name: "X-Rampart-Delivery", value: delivery.payload.deliveryID)
+        if !delivery.webhook.signingSecret.isEmpty {
+            request.headers.add(
+                name: WebhookSignature.headerName,
+                value: WebhookSignature.header(
+                    secret: delivery.webhook.signingSecret, timestamp: Int64(Date().timeIntervalSince1970), body: body))
+        }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             let response = try await client.execute(request, timeout: .init(settings.requestTimeout))
