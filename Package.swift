@@ -148,7 +148,7 @@ let package = Package(
             path: "Examples/DemoShop"
         ),
         // The apps scripts/bench-overhead.sh measures with wrk, without or with Rampart. In the root package (not
-        // Benchmarks/) because every dependency is already here: CI compiles two small targets instead of a second
+        // Benchmarks/) because every dependency is already here: CI compiles three small targets instead of a second
         // copy of Vapor, Hummingbird and SQLiteKit, and the apps keep up with API changes.
         .target(
             name: "OverheadBenchCore",
@@ -164,6 +164,10 @@ let package = Package(
             dependencies: [
                 "OverheadBenchCore", "Rampart", "RampartHummingbird", .product(name: "Hummingbird", package: "hummingbird"),
             ]
+        ),
+        .executableTarget(
+            name: "OverheadBenchVapor",
+            dependencies: ["OverheadBenchCore", "Rampart", "RampartVapor", .product(name: "Vapor", package: "vapor")]
         ),
         // Prints RampartRegex's figures on the WAF regex workload of ../shared/tools/re2bench.
         .executableTarget(name: "RegexMeasure", dependencies: ["RampartRegex"]),

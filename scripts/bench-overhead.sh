@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Rampart's overhead on a Hummingbird app (OverheadBenchHummingbird), measured with wrk on 127.0.0.1: the same app without
-# Rampart ("plain") and with it ("protected": block mode, embedded default ruleset, RASP on) run side by side,
-# interleaved A/B/B/A over several rounds, medians compared. Endpoints: GET with a query string (small text), POST
-# of a 2 KB JSON order (decoded), and a realistic one (an SQLite query through SQLKit — RampartSQLKit's RASP hook in
-# the protected app — rendered as JSON). Every request carries ordinary browser headers (scripts/bench/overhead.lua).
+# Rampart's overhead on a Vapor app (OverheadBenchVapor) and a Hummingbird app (OverheadBenchHummingbird), measured with
+# wrk on 127.0.0.1: for each framework, the same app without Rampart ("plain") and with it ("protected": block mode,
+# embedded default ruleset, RASP on) run side by side, interleaved A/B/B/A over several rounds, medians compared.
+# Endpoints (identical in both apps, OverheadBenchCore): GET with a query string (small text), POST of a 2 KB JSON
+# order (decoded), and a realistic one (an SQLite query through SQLKit — RampartSQLKit's RASP hook in the protected
+# app — rendered as JSON). Every request carries ordinary browser headers (scripts/bench/overhead.lua).
 #
 # Latency: wrk -t1 -c1 (one request at a time: p50 is per-request latency). Throughput: wrk -t2 -c16.
 # Targets (issue 6): GET ≤ 25 µs added at p50, POST 2 KB JSON ≤ 60 µs added at p50, realistic ≤ 5% throughput loss.
@@ -11,23 +12,35 @@
 # Besides wall-clock figures, each run records the server's CPU time per request (utime + stime from /proc), which
 # a loaded machine disturbs much less than latency: "CPU added" is Rampart's own work per request.
 #
-# Usage: scripts/bench-overhead.sh   (environment: ROUNDS=5 RUN_SECONDS=5 FRAMEWORKS=hummingbird SKIP_BUILD=0)
-# Exits 1 when the protected app does not block an attack or a benign request got an error answer; missed targets
+# Usage: scripts/bench-overhead.sh [--framework vapor|hummingbird|both]   (default both, one after the other)
+#        environment: ROUNDS=5 RUN_SECONDS=5 SKIP_BUILD=0 (1: use the release binaries already built)
+# Exits 1 when a protected app does not block an attack or a benign request got an error answer; missed targets
 # are printed, not fatal (compare the CPU column: wall-clock figures from a loaded machine are noisy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${ROUNDS:-5}"
 run_seconds="${RUN_SECONDS:-5}"
-frameworks="${FRAMEWORKS:-hummingbird}"
+framework_choice=both
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --framework) framework_choice="${2:-}"; shift 2 || { echo "--framework needs a value" >&2; exit 2; } ;;
+        --framework=*) framework_choice="${1#--framework=}"; shift ;;
+        *) echo "usage: $0 [--framework vapor|hummingbird|both]" >&2; exit 2 ;;
+    esac
+done
+case "$framework_choice" in
+    vapor | hummingbird) frameworks="$framework_choice" ;;
+    both) frameworks="vapor hummingbird" ;;
+    *) echo "unknown framework '$framework_choice' (vapor, hummingbird or both)" >&2; exit 2 ;;
+esac
 lua="$PWD/scripts/bench/overhead.lua"
 order_json="$PWD/scripts/bench/overhead-order.json"
 port_plain=18471
 port_protected=18472
 
 command -v wrk >/dev/null || { echo "installing wrk" >&2; apt-get install -y -qq wrk >/dev/null; }
-app_product() { case "$1" in hummingbird) echo OverheadBenchHummingbird ;; esac; }
+app_product() { case "$1" in vapor) echo OverheadBenchVapor ;; hummingbird) echo OverheadBenchHummingbird ;; esac; }
 for framework in $frameworks; do
-    [ -n "$(app_product "$framework")" ] || { echo "unknown framework $framework (hummingbird)" >&2; exit 2; }
     [ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release -j 2 --product "$(app_product "$framework")" >&2
 done
 bin_dir="$(swift build -c release --show-bin-path)"
