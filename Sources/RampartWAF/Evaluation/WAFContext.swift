@@ -280,9 +280,24 @@ private struct Evaluation {
         if let hit = ephemeralConditionHits[conditionID] { return hit }
         let condition = ruleset.conditions[conditionID]
         let hit: ConditionHit?
+        if condition.isScalar {
+            hit = try scalarHit(conditionID, condition, excludedPaths)
+        } else {
+            hit = try otherHit(conditionID, condition, excludedPaths)
+        }
+        if let hit {
+            if hit.ephemeral { ephemeralConditionHits[conditionID] = hit } else { state.conditionHits[conditionID] = hit }
+        }
+        return hit
+    }
+
+    private mutating func otherHit(
+        _ conditionID: Int, _ condition: CompiledCondition, _ excludedPaths: [Int: [[KeyPathComponent]]]
+    ) throws(DeadlineExceeded) -> ConditionHit? {
+        let hit: ConditionHit?
         switch condition.kind {
-        case .scalar(let matcher):
-            hit = try scalarHit(conditionID, condition, matcher, excludedPaths)
+        case .scalar:
+            hit = try scalarHit(conditionID, condition, excludedPaths)
         case .negatedScalar(let matcher):
             hit = try negatedHit(conditionID, condition, matcher, excludedPaths)
         case .exists(let negated):
@@ -292,22 +307,18 @@ private struct Evaluation {
         case .missingData:
             hit = nil
         }
-        if let hit {
-            if hit.ephemeral { ephemeralConditionHits[conditionID] = hit } else { state.conditionHits[conditionID] = hit }
-        }
         return hit
     }
 
     private mutating func scalarHit(
-        _ conditionID: Int, _ condition: CompiledCondition, _ matcher: any ScalarMatcher,
-        _ excludedPaths: [Int: [[KeyPathComponent]]]
+        _ conditionID: Int, _ condition: CompiledCondition, _ excludedPaths: [Int: [[KeyPathComponent]]]
     ) throws(DeadlineExceeded) -> ConditionHit? {
         // Indexed rather than iterated: copying each `ConditionInput` (strings and arrays) costs more than the check.
         let inputCount = condition.inputs.count
         for inputIndex in 0..<inputCount {
             let addressID = ruleset.conditions[conditionID].inputs[inputIndex].addressID
             guard let (value, ephemeral) = takeNewData(conditionID, inputIndex, addressID) else { continue }
-            if let excluded = excludedPaths[addressID], !excluded.isEmpty {
+            if let excluded = excludedPaths[addressID], !excluded.isEmpty, case .scalar(let matcher) = condition.kind {
                 if let hit = try DirectEvaluation.scalar(
                     value, input: condition.inputs[inputIndex], matcher: matcher, limits: ruleset.limits,
                     excluded: excluded, ephemeral: ephemeral, deadline: &deadline)

@@ -93,11 +93,14 @@ final class CompiledCondition: Sendable {
     /// Inputs in evaluation order (for structured operators: every argument's inputs).
     let inputs: [ConditionInput]
     let arguments: [StructuredArgument]
+    /// `kind` is `.scalar`: tested without copying the matcher out of the enum (most conditions are scalar).
+    let isScalar: Bool
 
     init(kind: ConditionKind, inputs: [ConditionInput], arguments: [StructuredArgument]) {
         self.kind = kind
         self.inputs = inputs
         self.arguments = arguments
+        if case .scalar = kind { isScalar = true } else { isScalar = false }
     }
 }
 
