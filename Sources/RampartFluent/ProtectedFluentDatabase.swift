@@ -8,15 +8,14 @@ import Synchronization
 /// SQL injection check, so they pass through unchanged, and the first query run inside a protected request logs a
 /// warning (once per driver type) saying that this database is not checked. Transactions and connections it hands
 /// out are wrapped the same way, so a protected SQL database inside them is still checked.
-public struct ProtectedFluentDatabase: Database {
+public struct ProtectedFluentDatabase: ForwardingProtectedDatabase {
     public let base: any Database
 
     public init(_ base: any Database) {
         self.base = base
     }
 
-    public var context: DatabaseContext { base.context }
-    public var inTransaction: Bool { base.inTransaction }
+    public var wrappedDatabase: any Database { base }
 
     public func execute(
         query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void
@@ -26,20 +25,33 @@ public struct ProtectedFluentDatabase: Database {
         }
         return base.execute(query: query, onOutput: onOutput)
     }
+}
+
+/// What both protected databases forward to the database they wrap unchanged. Transactions and connections carry
+/// the request's context to the pooled connection's thread (where it is otherwise lost) and are wrapped again, so
+/// statements run inside them are still checked.
+public protocol ForwardingProtectedDatabase: Database {
+    /// The database queries go to once checked.
+    var wrappedDatabase: any Database { get }
+}
+
+extension ForwardingProtectedDatabase {
+    public var context: DatabaseContext { wrappedDatabase.context }
+    public var inTransaction: Bool { wrappedDatabase.inTransaction }
 
     public func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> {
-        base.execute(schema: schema)
+        wrappedDatabase.execute(schema: schema)
     }
 
     public func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> {
-        base.execute(enum: `enum`)
+        wrappedDatabase.execute(enum: `enum`)
     }
 
     public func transaction<T>(
         _ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>
     ) -> EventLoopFuture<T> {
         let request = RequestSecurityContext.current
-        return base.transaction { database in
+        return wrappedDatabase.transaction { database in
             RequestSecurityContext.$current.withValue(request) { closure(database.rampartProtected()) }
         }
     }
@@ -48,7 +60,7 @@ public struct ProtectedFluentDatabase: Database {
         _ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>
     ) -> EventLoopFuture<T> {
         let request = RequestSecurityContext.current
-        return base.withConnection { database in
+        return wrappedDatabase.withConnection { database in
             RequestSecurityContext.$current.withValue(request) { closure(database.rampartProtected()) }
         }
     }

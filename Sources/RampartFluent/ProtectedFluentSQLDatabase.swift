@@ -16,7 +16,7 @@ import SQLKit
 ///
 /// Made by ``ProtectedDatabaseDriver`` for `app.databases.use(.rampartProtected(.sqlite(.memory)), as: .sqlite)`,
 /// or by `database.rampartProtected()`.
-public struct ProtectedFluentSQLDatabase: Database, SQLDatabase {
+public struct ProtectedFluentSQLDatabase: ForwardingProtectedDatabase, SQLDatabase {
     public let base: any Database & SQLDatabase
 
     public init(_ base: any Database & SQLDatabase) {
@@ -27,8 +27,7 @@ public struct ProtectedFluentSQLDatabase: Database, SQLDatabase {
 
     // MARK: Database
 
-    public var context: DatabaseContext { base.context }
-    public var inTransaction: Bool { base.inTransaction }
+    public var wrappedDatabase: any Database { base }
 
     public func execute(
         query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void
@@ -39,32 +38,6 @@ public struct ProtectedFluentSQLDatabase: Database, SQLDatabase {
             return eventLoop.makeFailedFuture(error)
         }
         return base.execute(query: query, onOutput: onOutput)
-    }
-
-    public func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> {
-        base.execute(schema: schema)
-    }
-
-    public func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> {
-        base.execute(enum: `enum`)
-    }
-
-    public func transaction<T>(
-        _ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>
-    ) -> EventLoopFuture<T> {
-        let request = RequestSecurityContext.current
-        return base.transaction { database in
-            RequestSecurityContext.$current.withValue(request) { closure(database.rampartProtected()) }
-        }
-    }
-
-    public func withConnection<T>(
-        _ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>
-    ) -> EventLoopFuture<T> {
-        let request = RequestSecurityContext.current
-        return base.withConnection { database in
-            RequestSecurityContext.$current.withValue(request) { closure(database.rampartProtected()) }
-        }
     }
 
     // MARK: SQLDatabase
