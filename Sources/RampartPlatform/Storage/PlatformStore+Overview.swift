@@ -25,19 +25,7 @@ extension PlatformStore {
         rows += try await countRows(table: EventRollups.countsHour.name, timeColumn: "bucket_start", ranges: [countHours], filter, sum: "event_count")
         rows += try await countRows(table: EventRollups.countsMinute.name, timeColumn: "bucket_start", ranges: minuteRanges, filter, sum: "event_count")
         rows += try await countRows(table: "events", timeColumn: "occurred_at", ranges: countEventRanges, filter, sum: nil)
-        var data = plan.empty()
-        var categories: [String: Int] = [:]
-        for row in rows {
-            let count = row.int("n") ?? 0
-            let blocked = (row.int("blocked") ?? 0) != 0
-            data.total &+= count
-            if blocked { data.blocked &+= count }
-            if let category = row.string("category") { categories[category, default: 0] &+= count }
-            if let time = row.int("t"), let index = plan.bucketIndex(Int64(time)) {
-                if blocked { data.buckets[index].blocked &+= count } else { data.buckets[index].monitored &+= count }
-            }
-        }
-        data.topCategories = Self.top(categories)
+        var data = Self.tally(rows, plan: plan)
         let topEventRanges = hours.0 < hours.1 ? [(plan.since, hours.0), (hours.1, plan.until)] : [(plan.since, plan.until), (plan.until, plan.until)]
         data.topIPs = try await topRows(column: "client_ip", table: EventRollups.ipsHour.name, hours: hours, eventRanges: topEventRanges, filter)
         data.topRoutes = try await topRows(column: "route", table: EventRollups.routesHour.name, hours: hours, eventRanges: topEventRanges, filter)
@@ -55,6 +43,19 @@ extension PlatformStore {
             SELECT occurred_at AS t, blocked, category, COUNT(*) AS n FROM events \(whereSQL)
             GROUP BY occurred_at, blocked, category
             """, binds)
+        var data = Self.tally(rows, plan: plan)
+        for (column, keyPath) in [("client_ip", \OverviewData.topIPs), ("route", \OverviewData.topRoutes)] {
+            data[keyPath: keyPath] = try await database.query(
+                "SELECT \(column) AS label, COUNT(*) AS n FROM events \(whereSQL) GROUP BY \(column) ORDER BY n DESC, label LIMIT 10",
+                binds
+            ).map { OverviewData.Count(label: $0.string("label") ?? "", count: $0.int("n") ?? 0) }
+        }
+        return data
+    }
+
+    /// Totals, blocked count, per-bucket and per-category counts from rows of (t, blocked, category, n): the same
+    /// tally for rows read from the counters and rows counted from the events.
+    private static func tally(_ rows: [SQLRow], plan: OverviewPlan) -> OverviewData {
         var data = plan.empty()
         var categories: [String: Int] = [:]
         for row in rows {
@@ -67,13 +68,7 @@ extension PlatformStore {
                 if blocked { data.buckets[index].blocked &+= count } else { data.buckets[index].monitored &+= count }
             }
         }
-        data.topCategories = Self.top(categories)
-        for (column, keyPath) in [("client_ip", \OverviewData.topIPs), ("route", \OverviewData.topRoutes)] {
-            data[keyPath: keyPath] = try await database.query(
-                "SELECT \(column) AS label, COUNT(*) AS n FROM events \(whereSQL) GROUP BY \(column) ORDER BY n DESC, label LIMIT 10",
-                binds
-            ).map { OverviewData.Count(label: $0.string("label") ?? "", count: $0.int("n") ?? 0) }
-        }
+        data.topCategories = top(categories)
         return data
     }
 
