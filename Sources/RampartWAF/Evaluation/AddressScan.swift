@@ -54,10 +54,9 @@ final class AddressScan: Sendable {
                 }
             }
             guard entries.count > 1 else { return nil }
-            let patterns = entries.map { RegexSet.Pattern($0.matcher.regex.pattern, options: $0.matcher.regex.options) }
-            let key = "regexset:" + patterns.map { "\($0.options.rawValue):\($0.pattern)" }.joined(separator: "\u{0}")
-            let set: RegexSet? = artifacts.cached(key) { try? RegexSet(patterns) }
-            guard let set else { return nil }
+            guard let set = RegexSetScanner.sharedSet(of: entries.map(\.matcher.regex), artifacts: artifacts) else {
+                return nil
+            }
             self.set = set
             self.entries = entries
             self.membersByGroup = membersByGroup

@@ -51,16 +51,21 @@ struct RegexMatcher: BatchableMatcher {
     func makeBatchScanner(for members: [any ScalarMatcher], artifacts: CompiledArtifacts) -> (any BatchScanner)? {
         let regexes = members.compactMap { ($0 as? RegexMatcher)?.regex }
         guard regexes.count == members.count, regexes.count > 1 else { return nil }
-        let patterns = regexes.map { RegexSet.Pattern($0.pattern, options: $0.options) }
-        let key = "regexset:" + patterns.map { "\($0.options.rawValue):\($0.pattern)" }.joined(separator: "\u{0}")
-        let set: RegexSet? = artifacts.cached(key) { try? RegexSet(patterns) }
-        return set.map(RegexSetScanner.init)
+        return RegexSetScanner.sharedSet(of: regexes, artifacts: artifacts).map(RegexSetScanner.init)
     }
 }
 
 /// All regexes of a scan group in one automaton: one pass over the value gives every pattern that matches.
 struct RegexSetScanner: BatchScanner {
     let set: RegexSet
+
+    /// One `RegexSet` of `regexes`, shared through `artifacts` by every ruleset that has the same list; nil when
+    /// the set cannot be compiled.
+    static func sharedSet(of regexes: [SafeRegex], artifacts: CompiledArtifacts) -> RegexSet? {
+        let patterns = regexes.map { RegexSet.Pattern($0.pattern, options: $0.options) }
+        let key = "regexset:" + patterns.map { "\($0.options.rawValue):\($0.pattern)" }.joined(separator: "\u{0}")
+        return artifacts.cached(key) { try? RegexSet(patterns) }
+    }
 
     func candidates(in bytes: UnsafeRawBufferPointer, into result: inout [Int]) {
         result.append(contentsOf: set.matchingIndices(in: bytes))
