@@ -16,13 +16,18 @@ public final class WAFContext: @unchecked Sendable {
         var conditionHits: [Int: ConditionHit]
         /// Per condition input (flat, see `CompiledRuleset.inputOffsets`): the address generation last evaluated.
         var conditionSeen: [Int]
-        var collectionVerdicts: [String: RuleVerdict] = [:]
+        /// Per address scan: the address generation it last scanned for hit-driven rules.
+        var scanSeen: [Int]
+        /// Per collection name (`RuleCollection.nameID`): the strongest verdict it produced so far.
+        var collectionVerdicts: [RuleVerdict?]
         var exclusionActive: [Bool]
         var firstRun = true
 
         /// Empty tables (no allocation), held while an evaluation owns the real ones.
         static var placeholder: State {
-            State(store: [], generation: [], ruleFired: [], conditionHits: [:], conditionSeen: [], exclusionActive: [])
+            State(
+                store: [], generation: [], ruleFired: [], conditionHits: [:], conditionSeen: [], scanSeen: [],
+                collectionVerdicts: [], exclusionActive: [])
         }
     }
 
@@ -36,6 +41,8 @@ public final class WAFContext: @unchecked Sendable {
                 ruleFired: Array(repeating: false, count: ruleset.rules.count),
                 conditionHits: [:],
                 conditionSeen: Array(repeating: 0, count: ruleset.inputCount),
+                scanSeen: Array(repeating: 0, count: ruleset.addressScans.count),
+                collectionVerdicts: Array(repeating: nil, count: ruleset.collectionNameCount),
                 exclusionActive: Array(repeating: false, count: ruleset.exclusions.count)))
     }
 
@@ -55,6 +62,10 @@ public final class WAFContext: @unchecked Sendable {
     /// data to read, stopping once `budget` is spent (`timedOut`, with the events found until then).
     public func run(_ data: [String: WAFValue], ephemeral: [String: WAFValue] = [:], budget: Duration) -> WAFResult {
         let start = ContinuousClock.now
+        // A call with nothing new (e.g. the body phase of a GET) has nothing to evaluate after the first one.
+        if data.isEmpty, ephemeral.isEmpty, !state.withLock({ $0.firstRun }) {
+            return WAFResult(duration: ContinuousClock.now - start)
+        }
         var result = state.withLock { state in
             // Moved out and back rather than copied, so the evaluation owns the tables and mutates them in place.
             var owned = State.placeholder
@@ -86,8 +97,14 @@ private struct Evaluation {
     var anyChanged = false
     /// Address scans done in this call (per `CompiledRuleset.addressScans`).
     var scannedAddresses: [Bool]
-    /// First hit of each scan group member found in this call (absent: scanned, no hit).
+    /// First hit of each scan group member found in this call (absent: scanned, no hit), for conditions that are
+    /// not hit-driven.
     var memberHits: [ScanGroup.Slot: ConditionHit] = [:]
+    /// Hits of hit-driven conditions found in this call, with the input that produced each (the lowest wins, as
+    /// when a condition's inputs are tried in order). Non-ephemeral ones are kept in the context at the end.
+    var drivenHits: [Int: (inputIndex: Int, hit: ConditionHit)] = [:]
+    /// Per address scan: hit-driven rules already brought it up to date in this call.
+    var drivenScanChecked: [Bool]
     var scratch = ScanScratch()
     var ephemeralConditionHits: [Int: ConditionHit] = [:]
     var events: [WAFEvent] = []
@@ -109,6 +126,7 @@ private struct Evaluation {
         self.state = state
         self.deadline = deadline
         scannedAddresses = Array(repeating: false, count: ruleset.addressScans.count)
+        drivenScanChecked = scannedAddresses
         changed = Array(repeating: false, count: ruleset.addressNames.count)
     }
 
@@ -127,7 +145,10 @@ private struct Evaluation {
     }
 
     mutating func evaluate() -> WAFResult {
-        defer { state.firstRun = false }
+        defer {
+            state.firstRun = false
+            keepDrivenHits()
+        }
         if !state.firstRun && !anyChanged && ephemeralValues.isEmpty { return WAFResult() }
         do throws(DeadlineExceeded) {
             try applyExclusions()
@@ -135,16 +156,16 @@ private struct Evaluation {
                 let enforced = !plan.module.ignoresBudget
                 if plan.collections.isEmpty {
                     for rule in plan.range {
-                        if enforced, deadline.check() { throw DeadlineExceeded() }
+                        if enforced, deadline.tick() { throw DeadlineExceeded() }
                         if try evaluateRule(rule, enforced: enforced) == .block { break modules }
                     }
                     continue
                 }
                 for collection in plan.collections {
-                    if let done = state.collectionVerdicts[collection.name], done >= collection.verdict { continue }
+                    if let done = state.collectionVerdicts[collection.nameID], done >= collection.verdict { continue }
                     for rule in collection.range {
-                        if enforced, deadline.check() { throw DeadlineExceeded() }
-                        let verdict = try evaluateRule(rule, enforced: enforced, collection: collection.name)
+                        if enforced, deadline.tick() { throw DeadlineExceeded() }
+                        let verdict = try evaluateRule(rule, enforced: enforced, collection: collection.nameID)
                         if verdict == .block { break modules }
                         if verdict != .none { break }
                     }
@@ -197,17 +218,16 @@ private struct Evaluation {
     // MARK: Rules
 
     /// Evaluates one rule; returns its verdict when it fired in this call, `.none` otherwise.
-    private mutating func evaluateRule(_ index: Int, enforced: Bool, collection: String? = nil)
+    private mutating func evaluateRule(_ index: Int, enforced: Bool, collection: Int? = nil)
         throws(DeadlineExceeded) -> RuleVerdict
     {
-        guard ruleset.rules[index].enabled, !state.ruleFired[index] else { return .none }
+        guard !state.ruleFired[index], ruleset.rules[index].enabled else { return .none }
+        if ruleset.hitDrivenRules[index] {
+            return try evaluateHitDrivenRule(index, enforced: enforced, collection: collection)
+        }
         let policy = policies[index] ?? RulePolicy()
         if policy.bypass { return .none }
-        if !state.firstRun || !ephemeralValues.isEmpty {
-            let addresses = ruleset.ruleAddressIDs[index]
-            guard state.firstRun || addresses.contains(where: { changed[$0] || ephemeralValues[$0] != nil })
-            else { return .none }
-        }
+        guard hasNewData(index) else { return .none }
         if !enforced { deadline = Deadline(budget: .seconds(3600), enforced: false) }
         var hits: [ConditionHit] = []
         for conditionID in ruleset.ruleConditionIDs[index] {
@@ -218,6 +238,73 @@ private struct Evaluation {
             guard let hit = try conditionHit(conditionID, excludedPaths: policy.excludedPaths) else { return .none }
             hits.append(hit)
         }
+        return fire(index, hits: hits, policy: policy, collection: collection)
+    }
+
+    /// Whether an address the rule reads has data new to this call (always, on a context's first call).
+    private func hasNewData(_ index: Int) -> Bool {
+        if state.firstRun { return true }
+        if ephemeralValues.isEmpty {
+            return ruleset.ruleAddressIDs[index].contains(where: { changed[$0] })
+        }
+        return ruleset.ruleAddressIDs[index].contains(where: { changed[$0] || ephemeralValues[$0] != nil })
+    }
+
+    /// A hit-driven rule: brings its address scans up to date (each scan serves every rule reading the same
+    /// place), then fires only if every condition has a hit — from this call or kept from an earlier one.
+    private mutating func evaluateHitDrivenRule(_ index: Int, enforced: Bool, collection: Int?)
+        throws(DeadlineExceeded) -> RuleVerdict
+    {
+        guard hasNewData(index) else { return .none }
+        if !enforced { deadline = Deadline(budget: .seconds(3600), enforced: false) }
+        for scan in ruleset.ruleScans[index] where !drivenScanChecked[scan] {
+            try bringScanUpToDate(scan)
+        }
+        let conditionIDs = ruleset.ruleConditionIDs[index]
+        let anyKept = !state.conditionHits.isEmpty
+        for conditionID in conditionIDs {
+            guard (anyKept && state.conditionHits[conditionID] != nil) || drivenHits[conditionID] != nil else {
+                return .none
+            }
+        }
+        var hits: [ConditionHit] = []
+        for conditionID in conditionIDs {
+            if let kept = state.conditionHits[conditionID] {
+                hits.append(kept)
+            } else if let found = drivenHits[conditionID] {
+                hits.append(found.hit)
+            }
+        }
+        return fire(index, hits: hits, policy: RulePolicy(), collection: collection)
+    }
+
+    /// Scans an address for hit-driven conditions when it holds data they have not seen: ephemeral data of this
+    /// call, or a generation of the kept data not scanned yet.
+    private mutating func bringScanUpToDate(_ scan: Int) throws(DeadlineExceeded) {
+        drivenScanChecked[scan] = true
+        let addressID = ruleset.scanAddressIDs[scan]
+        if !ephemeralValues.isEmpty, let value = ephemeralValues[addressID] {
+            if !scannedAddresses[scan] { try scanAddress(scan, value, ephemeral: true) }
+            return
+        }
+        guard let value = state.store[addressID] else { return }
+        let generation = state.generation[addressID]
+        guard state.scanSeen[scan] != generation else { return }
+        if !scannedAddresses[scan] { try scanAddress(scan, value, ephemeral: false) }
+        state.scanSeen[scan] = generation
+    }
+
+    /// Hits of hit-driven conditions on kept data stay with the context, like every non-ephemeral condition hit.
+    private mutating func keepDrivenHits() {
+        for (conditionID, found) in drivenHits where !found.hit.ephemeral && state.conditionHits[conditionID] == nil {
+            state.conditionHits[conditionID] = found.hit
+        }
+    }
+
+    /// Records a rule that fired: its actions, attributes and event. Returns its verdict.
+    private mutating func fire(_ index: Int, hits: [ConditionHit], policy: RulePolicy, collection: Int?)
+        -> RuleVerdict
+    {
         let ephemeral = hits.contains(where: \.ephemeral)
         if !ephemeral { state.ruleFired[index] = true }
         // Only a rule that fired is copied out (its fields are reported).
@@ -256,6 +343,11 @@ private struct Evaluation {
     // MARK: Conditions
 
     /// The value for an address in this call: ephemeral data first, then the context's data.
+    private func hasValue(_ addressID: Int) -> Bool {
+        if state.store[addressID] != nil { return true }
+        return !ephemeralValues.isEmpty && ephemeralValues[addressID] != nil
+    }
+
     private func currentValue(_ addressID: Int) -> (WAFValue, ephemeral: Bool)? {
         if let value = ephemeralValues[addressID] { return (value, true) }
         if let value = state.store[addressID] { return (value, false) }
@@ -340,14 +432,22 @@ private struct Evaluation {
     /// Scans a value once for every scan group of an address scan, recording their members' first hits.
     private mutating func scanAddress(_ scanIndex: Int, _ value: WAFValue, ephemeral: Bool) throws(DeadlineExceeded) {
         let scan = ruleset.addressScans[scanIndex]
-        var found: [ScanGroup.Slot: ConditionHit] = [:]
+        var found: [(local: Int, member: Int, hit: ConditionHit)] = []
         try scan.scan(
             value, limits: ruleset.limits, ephemeral: ephemeral, cleanValues: cleanValues, scratch: &scratch,
             deadline: &deadline
         ) { local, member, hit in
-            found[ScanGroup.Slot(group: scan.groupIDs[local], member: member)] = hit
+            found.append((local, member, hit))
         }
-        for (slot, hit) in found { memberHits[slot] = hit }
+        for (local, member, hit) in found {
+            let target = ruleset.scanMemberInputs[scanIndex][scan.memberOffsets[local] + member]
+            if ruleset.hitDrivenConditions[target.conditionID] {
+                if let existing = drivenHits[target.conditionID], existing.inputIndex <= target.inputIndex { continue }
+                drivenHits[target.conditionID] = (target.inputIndex, hit)
+            } else {
+                memberHits[ScanGroup.Slot(group: scan.groupIDs[local], member: member)] = hit
+            }
+        }
         scannedAddresses[scanIndex] = true
     }
 
@@ -381,10 +481,8 @@ private struct Evaluation {
     ) -> ConditionHit? {
         // Most calls carry no operation (no `resource`): nothing to resolve then. Inputs are left unmarked, so
         // the condition is evaluated once a required argument arrives.
-        for (name, required) in structured.argumentNames where required {
-            guard let argument = condition.arguments.first(where: { $0.name == name }),
-                argument.inputs.contains(where: { currentValue($0.addressID) != nil })
-            else { return nil }
+        for addresses in condition.requiredArgumentAddresses {
+            guard addresses.contains(where: { hasValue($0) }) else { return nil }
         }
         var anyNew = false
         var ephemeral = false
