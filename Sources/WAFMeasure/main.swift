@@ -3,6 +3,7 @@
 //
 //   swift build -c release --product WAFMeasure
 //   .build/release/WAFMeasure requests [iterations]          # the overhead benchmark's GET and 2 KB JSON POST
+//   .build/release/WAFMeasure sql [iterations]               # the GET plus the RASP check of an SQL statement
 //   .build/release/WAFMeasure corpus PATH.jsonl [passes]     # every corpus request, like `rampart waf bench`
 import Foundation
 import RampartWAF
@@ -115,6 +116,31 @@ case "requests":
     post["server.request.uri.raw"] = .string("/orders")
     measure("POST 2 KB JSON (3 phases)", iterations: iterations,
             phases: [post, ["server.request.body": orderBody()], response])
+case "sql":
+    // The realistic endpoint: the GET's phases plus one RASP check of the SQL statement SQLKit sends (values
+    // bound, as SQLKit does), as `RampartSQLKit` runs it on the request's context.
+    let iterations = arguments.count > 2 ? Int(arguments[2]) ?? 20000 : 20000
+    let statement = "SELECT \"id\", \"name\", \"category\", \"price\", \"stock\", \"description\" FROM \"products\" "
+        + "WHERE \"category\" = ?1 ORDER BY \"price\" ASC LIMIT 20"
+    var request = getRequest()
+    request["server.request.query"] = .query("category=mugs")
+    request["server.request.uri.raw"] = .string("/products?category=mugs")
+    var times: [Double] = []
+    let clock = ContinuousClock()
+    for _ in 0..<iterations {
+        let start = clock.now
+        let context = waf.makeContext()
+        _ = context.run(request, budget: .seconds(1))
+        _ = context.run(
+            [:], ephemeral: ["server.db.statement": .string(statement), "server.db.system": .string("sqlite")],
+            budget: .seconds(1))
+        _ = context.run(["server.response.status": .string("200")], budget: .seconds(1))
+        let elapsed = clock.now - start
+        times.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
+    }
+    times.sort()
+    print(String(format: "GET + SQL statement RASP check (4 calls): median %.1f µs, p99 %.1f µs over %d requests",
+                 times[times.count / 2], times[min(times.count - 1, times.count * 99 / 100)], iterations))
 case "corpus":
     guard arguments.count > 2, let data = FileManager.default.contents(atPath: arguments[2]) else {
         print("usage: WAFMeasure corpus PATH.jsonl [passes]")

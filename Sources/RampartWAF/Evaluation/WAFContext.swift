@@ -91,7 +91,10 @@ private struct Evaluation {
     let cleanValues: CleanValueCache?
     var state: WAFContext.State
     var deadline: Deadline
-    var ephemeralValues: [Int: WAFValue] = [:]
+    /// This call's ephemeral data by address id: a short list (a RASP call carries two or three addresses).
+    var ephemeralValues: [(addressID: Int, value: WAFValue)] = []
+    /// Per address: this call carries ephemeral data for it.
+    var hasEphemeral: [Bool]
     /// Per address: new data arrived in this call.
     var changed: [Bool]
     var anyChanged = false
@@ -128,6 +131,7 @@ private struct Evaluation {
         scannedAddresses = Array(repeating: false, count: ruleset.addressScans.count)
         drivenScanChecked = scannedAddresses
         changed = Array(repeating: false, count: ruleset.addressNames.count)
+        hasEphemeral = changed
     }
 
     mutating func ingest(_ data: [String: WAFValue], ephemeral: [String: WAFValue]) {
@@ -140,7 +144,12 @@ private struct Evaluation {
         }
         for (address, value) in ephemeral {
             guard let id = ruleset.addressIDs[address] else { continue }
-            ephemeralValues[id] = value
+            if let existing = ephemeralValues.firstIndex(where: { $0.addressID == id }) {
+                ephemeralValues[existing].value = value
+            } else {
+                ephemeralValues.append((id, value))
+            }
+            hasEphemeral[id] = true
         }
     }
 
@@ -244,10 +253,14 @@ private struct Evaluation {
     /// Whether an address the rule reads has data new to this call (always, on a context's first call).
     private func hasNewData(_ index: Int) -> Bool {
         if state.firstRun { return true }
+        // Loops rather than `contains(where:)`: a closure reading `self` made the optimizer copy the evaluation.
+        let addresses = ruleset.ruleAddressIDs[index]
         if ephemeralValues.isEmpty {
-            return ruleset.ruleAddressIDs[index].contains(where: { changed[$0] })
+            for address in addresses where changed[address] { return true }
+            return false
         }
-        return ruleset.ruleAddressIDs[index].contains(where: { changed[$0] || ephemeralValues[$0] != nil })
+        for address in addresses where changed[address] || hasEphemeral[address] { return true }
+        return false
     }
 
     /// A hit-driven rule: brings its address scans up to date (each scan serves every rule reading the same
@@ -283,7 +296,7 @@ private struct Evaluation {
     private mutating func bringScanUpToDate(_ scan: Int) throws(DeadlineExceeded) {
         drivenScanChecked[scan] = true
         let addressID = ruleset.scanAddressIDs[scan]
-        if !ephemeralValues.isEmpty, let value = ephemeralValues[addressID] {
+        if hasEphemeral[addressID], let value = ephemeralValue(addressID) {
             if !scannedAddresses[scan] { try scanAddress(scan, value, ephemeral: true) }
             return
         }
@@ -345,11 +358,16 @@ private struct Evaluation {
     /// The value for an address in this call: ephemeral data first, then the context's data.
     private func hasValue(_ addressID: Int) -> Bool {
         if state.store[addressID] != nil { return true }
-        return !ephemeralValues.isEmpty && ephemeralValues[addressID] != nil
+        return hasEphemeral[addressID]
+    }
+
+    private func ephemeralValue(_ addressID: Int) -> WAFValue? {
+        for entry in ephemeralValues where entry.addressID == addressID { return entry.value }
+        return nil
     }
 
     private func currentValue(_ addressID: Int) -> (WAFValue, ephemeral: Bool)? {
-        if let value = ephemeralValues[addressID] { return (value, true) }
+        if hasEphemeral[addressID], let value = ephemeralValue(addressID) { return (value, true) }
         if let value = state.store[addressID] { return (value, false) }
         return nil
     }
@@ -482,7 +500,12 @@ private struct Evaluation {
         // Most calls carry no operation (no `resource`): nothing to resolve then. Inputs are left unmarked, so
         // the condition is evaluated once a required argument arrives.
         for addresses in condition.requiredArgumentAddresses {
-            guard addresses.contains(where: { hasValue($0) }) else { return nil }
+            var present = false
+            for address in addresses where hasValue(address) {
+                present = true
+                break
+            }
+            guard present else { return nil }
         }
         var anyNew = false
         var ephemeral = false
