@@ -35,6 +35,8 @@ final class CompiledRuleset: Sendable {
     let hitDrivenConditions: [Bool]
     /// Per hit-driven rule: the address scans its conditions read, deduplicated (empty for other rules).
     let ruleScans: [[Int]]
+    /// Per hit-driven condition and input: the address scan serving the input (empty for other conditions).
+    let conditionInputScans: [[Int]]
     /// Per address scan: the address it reads.
     let scanAddressIDs: [Int]
     /// Per address scan and flat member (see `AddressScan.memberOffsets`): the condition and input it serves.
@@ -116,6 +118,12 @@ final class CompiledRuleset: Sendable {
         self.hitDrivenRules = hitDrivenRules
         self.hitDrivenConditions = hitDrivenConditions
         self.ruleScans = ruleScans
+        let slots = groupSlots
+        let scanOfGroup = addressScanOfGroup
+        conditionInputScans = conditions.indices.map { conditionID in
+            guard hitDrivenConditions[conditionID] else { return [] }
+            return slots[conditionID].map { slot in slot.map { scanOfGroup[$0.group] } ?? 0 }
+        }
         scanAddressIDs = addressScans.map(\.input.addressID)
         let groups = scanGroups
         scanMemberInputs = addressScans.map { scan in

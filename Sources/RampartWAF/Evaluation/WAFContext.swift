@@ -16,8 +16,13 @@ public final class WAFContext: @unchecked Sendable {
         var conditionHits: [Int: ConditionHit]
         /// Per condition input (flat, see `CompiledRuleset.inputOffsets`): the address generation last evaluated.
         var conditionSeen: [Int]
-        /// Per address scan: the address generation it last scanned for hit-driven rules.
+        /// Per address scan: the address generation its last scan of kept data read.
         var scanSeen: [Int]
+        /// Per address scan: what its last scan of kept data found for hit-driven conditions — their hits on the
+        /// address's current value. A hit-driven condition reached by its rule takes its hit from here.
+        var scanHits: [[ScanMemberHit]]
+        /// Total entries of `scanHits` (zero on clean traffic: conditions are then decided without a lookup).
+        var scanHitCount = 0
         /// Per collection name (`RuleCollection.nameID`): the strongest verdict it produced so far.
         var collectionVerdicts: [RuleVerdict?]
         var exclusionActive: [Bool]
@@ -27,7 +32,7 @@ public final class WAFContext: @unchecked Sendable {
         static var placeholder: State {
             State(
                 store: [], generation: [], ruleFired: [], conditionHits: [:], conditionSeen: [], scanSeen: [],
-                collectionVerdicts: [], exclusionActive: [])
+                scanHits: [], collectionVerdicts: [], exclusionActive: [])
         }
     }
 
@@ -42,6 +47,7 @@ public final class WAFContext: @unchecked Sendable {
                 conditionHits: [:],
                 conditionSeen: Array(repeating: 0, count: ruleset.inputCount),
                 scanSeen: Array(repeating: 0, count: ruleset.addressScans.count),
+                scanHits: Array(repeating: [], count: ruleset.addressScans.count),
                 collectionVerdicts: Array(repeating: nil, count: ruleset.collectionNameCount),
                 exclusionActive: Array(repeating: false, count: ruleset.exclusions.count)))
     }
@@ -85,6 +91,13 @@ public final class WAFContext: @unchecked Sendable {
     }
 }
 
+/// What an address scan found for one input of a hit-driven condition.
+struct ScanMemberHit {
+    let conditionID: Int
+    let inputIndex: Int
+    let hit: ConditionHit
+}
+
 /// One `run` call.
 private struct Evaluation {
     let ruleset: CompiledRuleset
@@ -103,9 +116,8 @@ private struct Evaluation {
     /// First hit of each scan group member found in this call (absent: scanned, no hit), for conditions that are
     /// not hit-driven.
     var memberHits: [ScanGroup.Slot: ConditionHit] = [:]
-    /// Hits of hit-driven conditions found in this call, with the input that produced each (the lowest wins, as
-    /// when a condition's inputs are tried in order). Non-ephemeral ones are kept in the context at the end.
-    var drivenHits: [Int: (inputIndex: Int, hit: ConditionHit)] = [:]
+    /// Per address scan, when this call scanned ephemeral data: what it found for hit-driven conditions.
+    var ephemeralScanHits: [Int: [ScanMemberHit]] = [:]
     /// Per address scan: hit-driven rules already brought it up to date in this call.
     var drivenScanChecked: [Bool]
     var scratch = ScanScratch()
@@ -154,10 +166,7 @@ private struct Evaluation {
     }
 
     mutating func evaluate() -> WAFResult {
-        defer {
-            state.firstRun = false
-            keepDrivenHits()
-        }
+        defer { state.firstRun = false }
         if !state.firstRun && !anyChanged && ephemeralValues.isEmpty { return WAFResult() }
         do throws(DeadlineExceeded) {
             try applyExclusions()
@@ -264,7 +273,9 @@ private struct Evaluation {
     }
 
     /// A hit-driven rule: brings its address scans up to date (each scan serves every rule reading the same
-    /// place), then fires only if every condition has a hit — from this call or kept from an earlier one.
+    /// place), then takes its conditions in order, as any rule: a condition that matched before stays matched,
+    /// the others are decided by what the scans found in the current data, and the first one without a hit ends
+    /// the rule (libddwaf's short circuit: later conditions are not reached, so nothing is kept for them).
     private mutating func evaluateHitDrivenRule(_ index: Int, enforced: Bool, collection: Int?)
         throws(DeadlineExceeded) -> RuleVerdict
     {
@@ -273,22 +284,46 @@ private struct Evaluation {
         for scan in ruleset.ruleScans[index] where !drivenScanChecked[scan] {
             try bringScanUpToDate(scan)
         }
-        let conditionIDs = ruleset.ruleConditionIDs[index]
-        let anyKept = !state.conditionHits.isEmpty
-        for conditionID in conditionIDs {
-            guard (anyKept && state.conditionHits[conditionID] != nil) || drivenHits[conditionID] != nil else {
+        let noKeptHits = state.conditionHits.isEmpty
+        let noCurrentHits = state.scanHitCount == 0 && ephemeralScanHits.isEmpty
+        if noCurrentHits {
+            // Clean data (the usual case): only hits kept from earlier calls could complete the rule.
+            if noKeptHits { return .none }
+            for conditionID in ruleset.ruleConditionIDs[index] where state.conditionHits[conditionID] == nil {
                 return .none
             }
         }
         var hits: [ConditionHit] = []
-        for conditionID in conditionIDs {
-            if let kept = state.conditionHits[conditionID] {
+        for conditionID in ruleset.ruleConditionIDs[index] {
+            if !noKeptHits, let kept = state.conditionHits[conditionID] {
                 hits.append(kept)
-            } else if let found = drivenHits[conditionID] {
-                hits.append(found.hit)
+                continue
             }
+            guard let hit = currentHit(conditionID) else { return .none }
+            if !hit.ephemeral { state.conditionHits[conditionID] = hit }
+            hits.append(hit)
         }
         return fire(index, hits: hits, policy: RulePolicy(), collection: collection)
+    }
+
+    /// What the scans found for a hit-driven condition in the current data (ephemeral data first, as everywhere),
+    /// trying its inputs in order.
+    private func currentHit(_ conditionID: Int) -> ConditionHit? {
+        let scans = ruleset.conditionInputScans[conditionID]
+        for inputIndex in scans.indices {
+            let scan = scans[inputIndex]
+            let found: [ScanMemberHit]
+            if hasEphemeral[ruleset.scanAddressIDs[scan]] {
+                guard let ephemeralHits = ephemeralScanHits[scan] else { continue }
+                found = ephemeralHits
+            } else {
+                found = state.scanHits[scan]
+            }
+            for entry in found where entry.conditionID == conditionID && entry.inputIndex == inputIndex {
+                return entry.hit
+            }
+        }
+        return nil
     }
 
     /// Scans an address for hit-driven conditions when it holds data they have not seen: ephemeral data of this
@@ -300,18 +335,8 @@ private struct Evaluation {
             if !scannedAddresses[scan] { try scanAddress(scan, value, ephemeral: true) }
             return
         }
-        guard let value = state.store[addressID] else { return }
-        let generation = state.generation[addressID]
-        guard state.scanSeen[scan] != generation else { return }
-        if !scannedAddresses[scan] { try scanAddress(scan, value, ephemeral: false) }
-        state.scanSeen[scan] = generation
-    }
-
-    /// Hits of hit-driven conditions on kept data stay with the context, like every non-ephemeral condition hit.
-    private mutating func keepDrivenHits() {
-        for (conditionID, found) in drivenHits where !found.hit.ephemeral && state.conditionHits[conditionID] == nil {
-            state.conditionHits[conditionID] = found.hit
-        }
+        guard let value = state.store[addressID], state.scanSeen[scan] != state.generation[addressID] else { return }
+        try scanAddress(scan, value, ephemeral: false)
     }
 
     /// Records a rule that fired: its actions, attributes and event. Returns its verdict.
@@ -457,14 +482,22 @@ private struct Evaluation {
         ) { local, member, hit in
             found.append((local, member, hit))
         }
+        var drivenHits: [ScanMemberHit] = []
         for (local, member, hit) in found {
             let target = ruleset.scanMemberInputs[scanIndex][scan.memberOffsets[local] + member]
             if ruleset.hitDrivenConditions[target.conditionID] {
-                if let existing = drivenHits[target.conditionID], existing.inputIndex <= target.inputIndex { continue }
-                drivenHits[target.conditionID] = (target.inputIndex, hit)
+                drivenHits.append(ScanMemberHit(conditionID: target.conditionID, inputIndex: target.inputIndex, hit: hit))
             } else {
                 memberHits[ScanGroup.Slot(group: scan.groupIDs[local], member: member)] = hit
             }
+        }
+        if ephemeral {
+            ephemeralScanHits[scanIndex] = drivenHits
+        } else {
+            // The kept data of this address changed (or is scanned for the first time): its hits replace the old.
+            state.scanHitCount += drivenHits.count - state.scanHits[scanIndex].count
+            state.scanHits[scanIndex] = drivenHits
+            state.scanSeen[scanIndex] = state.generation[ruleset.scanAddressIDs[scanIndex]]
         }
         scannedAddresses[scanIndex] = true
     }
