@@ -278,15 +278,16 @@ private struct AddressScanState {
     }
 
     private mutating func check(text: String) {
-        if deadline.tick() {
+        // A cached string weighs 1, an evaluated one 16 (see `Deadline`).
+        if deadline.tick(weight: 1) {
             timedOut = true
             return
         }
         var storage = text
-        storage.withUTF8 { raw in
+        let evaluated = storage.withUTF8 { raw -> Bool in
             let whole = UnsafeRawBufferPointer(raw)
             let bytes = UnsafeRawBufferPointer(rebasing: whole[0..<limits.inspectedLength(of: whole)])
-            if let cleanValues, cleanValues.containsClean(scan: scan.index, bytes) { return }
+            if let cleanValues, cleanValues.containsClean(scan: scan.index, bytes) { return false }
             let untouched = remaining == scan.memberCount
             transform(bytes)
             matchMerged(bytes)
@@ -295,7 +296,9 @@ private struct AddressScanState {
             if untouched, remaining == scan.memberCount, let cleanValues {
                 cleanValues.recordClean(scan: scan.index, bytes)
             }
+            return true
         }
+        if evaluated, deadline.tick(weight: 15) { timedOut = true }
     }
 
     /// Fills `outputs` for every node: each step runs once on its parent's output.

@@ -77,7 +77,8 @@ public final class WAFContext: @unchecked Sendable {
             var owned = State.placeholder
             swap(&owned, &state)
             var evaluation = Evaluation(
-                ruleset: waf.ruleset, cleanValues: waf.cleanValues, state: owned, deadline: Deadline(budget: budget))
+                ruleset: waf.ruleset, cleanValues: waf.cleanValues, state: owned,
+                deadline: Deadline(budget: budget, start: start))
             evaluation.ingest(data, ephemeral: ephemeral)
             let outcome = evaluation.evaluate()
             swap(&evaluation.state, &state)
@@ -174,7 +175,7 @@ private struct Evaluation {
                 let enforced = !plan.module.ignoresBudget
                 if plan.collections.isEmpty {
                     for rule in plan.range {
-                        if enforced, deadline.tick() { throw DeadlineExceeded() }
+                        if enforced, deadline.tick(weight: 2) { throw DeadlineExceeded() }
                         if try evaluateRule(rule, enforced: enforced) == .block { break modules }
                     }
                     continue
@@ -182,7 +183,7 @@ private struct Evaluation {
                 for collection in plan.collections {
                     if let done = state.collectionVerdicts[collection.nameID], done >= collection.verdict { continue }
                     for rule in collection.range {
-                        if enforced, deadline.tick() { throw DeadlineExceeded() }
+                        if enforced, deadline.tick(weight: 2) { throw DeadlineExceeded() }
                         let verdict = try evaluateRule(rule, enforced: enforced, collection: collection.nameID)
                         if verdict == .block { break modules }
                         if verdict != .none { break }
@@ -246,7 +247,7 @@ private struct Evaluation {
         let policy = policies[index] ?? RulePolicy()
         if policy.bypass { return .none }
         guard hasNewData(index) else { return .none }
-        if !enforced { deadline = Deadline(budget: .seconds(3600), enforced: false) }
+        if !enforced, deadline.enforced { deadline = deadline.unenforced }
         var hits: [ConditionHit] = []
         for conditionID in ruleset.ruleConditionIDs[index] {
             if let cached = state.conditionHits[conditionID] {
@@ -280,7 +281,7 @@ private struct Evaluation {
         throws(DeadlineExceeded) -> RuleVerdict
     {
         guard hasNewData(index) else { return .none }
-        if !enforced { deadline = Deadline(budget: .seconds(3600), enforced: false) }
+        if !enforced, deadline.enforced { deadline = deadline.unenforced }
         for scan in ruleset.ruleScans[index] where !drivenScanChecked[scan] {
             try bringScanUpToDate(scan)
         }
