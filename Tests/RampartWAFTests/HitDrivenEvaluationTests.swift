@@ -75,7 +75,7 @@ import Testing
             .map([.init(key: "k", value: .string("one"))]), .map([.init(key: "k", value: .string("zero"))]),
             .array([.string("x"), .string("two")]),
         ]
-        var generator = SplitMix(seed: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         for _ in 0..<400 {
             let fastContext = fast.makeContext()
             let slowContext = slow.makeContext()
@@ -99,18 +99,5 @@ import Testing
                         == expected.events.map { $0.ruleMatches.map { $0.parameters.map(\.value) } })
             }
         }
-    }
-}
-
-/// A small deterministic generator, so a failing sequence can be replayed.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }
