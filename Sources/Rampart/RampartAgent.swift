@@ -21,6 +21,8 @@ public final class RampartAgent: Sendable {
     public let clientIPResolver: ClientIPResolver
     /// Behavioural scanner check: bursts of 404s per client IP (see ``RequestSecurityContext/inspectResponse(status:)``).
     public let notFoundBursts: NotFoundBurstDetector
+    /// The request addresses the current ruleset reads (see ``RequestSecurityContext``'s phases).
+    let collectedAddresses = CollectedAddressesCache()
     private let exporters: [any SecurityEventExporter]
     private let runtime: NIOLockedValueBox<RuntimeSettings>
 

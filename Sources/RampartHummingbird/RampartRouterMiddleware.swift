@@ -37,13 +37,14 @@ public struct RampartRouterMiddleware<Context: RequestContext>: RouterMiddleware
             return Response(status: .noContent)
         }
 
-        let security = agent.makeContext(for: Self.info(for: request, context: context))
-        let accept = request.headers[.accept]
+        let head = Self.head(of: request, context: context)
+        let security = agent.makeContext(for: head.info)
+        let accept = head.accept
         if let decision = security.inspectHeaders() {
             return finish(security, with: decision, accept: accept)
         }
-        if let bytes = await collectBody(&request), let decision = security.inspectBody(
-            bytes, contentType: request.headers[.contentType])
+        if let bytes = await collectBody(&request, contentLength: head.contentLength),
+            let decision = security.inspectBody(bytes, contentType: head.contentType)
         {
             return finish(security, with: decision, accept: accept)
         }
@@ -92,11 +93,11 @@ public struct RampartRouterMiddleware<Context: RequestContext>: RouterMiddleware
     /// (the request keeps it for the handler). A streamed body (chunked, or longer than the limit) is read only up
     /// to the limit: that prefix is inspected, and the handler gets a body that replays the prefix and then
     /// continues the original stream, so nothing beyond the limit is buffered.
-    private func collectBody(_ request: inout Request) async -> [UInt8]? {
+    private func collectBody(_ request: inout Request, contentLength: String?) async -> [UInt8]? {
         guard request.method != .get, request.method != .head else { return nil }
         let limit = agent.configuration.bodyLimit
         guard limit > 0 else { return nil }
-        if let length = request.headers[.contentLength].flatMap(Int.init) {
+        if let length = contentLength.flatMap(Int.init) {
             if length == 0 { return nil }
             if length <= limit {
                 guard let buffer = try? await request.collectBody(upTo: limit) else { return nil }
@@ -134,16 +135,50 @@ public struct RampartRouterMiddleware<Context: RequestContext>: RouterMiddleware
     }
 
     static func info(for request: Request, context: Context) -> HTTPRequestInfo {
+        head(of: request, context: context).info
+    }
+
+    /// What the middleware reads of a request head, taken in one pass over the header fields (`HTTPFields`'s
+    /// by-name subscript searches and joins the fields on every call).
+    struct RequestHead {
+        var info: HTTPRequestInfo
+        var accept: String?
+        var contentType: String?
+        var contentLength: String?
+    }
+
+    static func head(of request: Request, context: Context) -> RequestHead {
         let peer = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
-        return HTTPRequestInfo(
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(request.headers.count)
+        var accept: String?
+        var contentType: String?
+        var contentLength: String?
+        for field in request.headers {
+            let value = field.value
+            // HTTPTypes keeps the lower-cased name: rules and events read lower-cased names, and lower-casing
+            // every name of every request again would cost an allocation each.
+            let name = field.name.canonicalName
+            headers.append((name, value))
+            // Repeated fields are joined as `HTTPFields`'s subscript does (a doubled Content-Length then reads as
+            // no length, and the body is streamed).
+            switch field.name {
+            case .accept: accept = accept.map { $0 + ", " + value } ?? value
+            case .contentType: contentType = contentType.map { $0 + ", " + value } ?? value
+            case .contentLength: contentLength = contentLength.map { $0 + ", " + value } ?? value
+            default: continue
+            }
+        }
+        let info = HTTPRequestInfo(
             method: request.method.rawValue,
             uri: request.head.path ?? request.uri.description,
-            headers: request.headers.map { ($0.name.rawName, $0.value) },
+            headers: headers,
             peerAddress: peer,
             route: context.endpointPath,
             // Hummingbird keeps parameters percent-encoded; rules expect the decoded value, as the app sees it.
             pathParameters: context.parameters.map { parameter in
                 (String(parameter.key), PercentDecoding.decode(parameter.value))
             })
+        return RequestHead(info: info, accept: accept, contentType: contentType, contentLength: contentLength)
     }
 }

@@ -27,19 +27,19 @@ public struct ProtectedSQLDatabase: SQLDatabase {
     public func execute(
         sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void
     ) -> EventLoopFuture<Void> {
+        let checked: any SQLExpression
         do {
-            try check(query)
+            checked = try check(query)
         } catch {
             return eventLoop.makeFailedFuture(error)
         }
-        return base.execute(sql: query, onRow)
+        return base.execute(sql: checked, onRow)
     }
 
     public func execute(
         sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void
     ) async throws {
-        try check(query)
-        try await base.execute(sql: query, onRow)
+        try await base.execute(sql: try check(query), onRow)
     }
 
     public func withSession<R>(
@@ -55,10 +55,15 @@ public struct ProtectedSQLDatabase: SQLDatabase {
         }
     }
 
-    private func check(_ query: any SQLExpression) throws(RampartBlockedError) {
-        guard RequestSecurityContext.current != nil else { return }
-        let statement = base.serialize(query).sql
+    /// Checks `query` inside a protected request; returns what to execute: the query as serialized for the check
+    /// (so the driver does not serialize it again), or the query itself outside a request.
+    private func check(_ query: any SQLExpression) throws(RampartBlockedError) -> any SQLExpression {
+        guard let context = RequestSecurityContext.current, context.agent.configuration.raspEnabled else {
+            return query
+        }
+        let (statement, binds) = base.serialize(query)
         try RASPCheck.sqlStatement(statement, system: Self.system(for: dialect.name))
+        return SerializedStatement(original: query, sql: statement, binds: binds)
     }
 
     /// libddwaf's `db_type` names for SQLKit dialect names.

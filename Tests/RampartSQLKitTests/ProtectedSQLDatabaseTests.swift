@@ -66,6 +66,37 @@ struct ProtectedSQLDatabaseTests {
         #expect(collected.events.withLockedValue { $0.contains { $0.kind == .rasp && !$0.blocked } })
     }
 
+    @Test("inside a request the statement serialized for the check is what runs, binds included")
+    func serializedOnce() async throws {
+        let (agent, _) = makeAgent(mode: .block)
+        try await withDatabase { database in
+            let context = requestContext(agent: agent, query: "name=bob")
+            let rows = try await RequestSecurityContext.$current.withValue(context) {
+                try await database.select().column("name").from("users")
+                    .where("name", .equal, "bob").where("secret", .equal, "b-secret").all()
+            }
+            #expect(try rows.map { try $0.decode(column: "name", as: String.self) } == ["bob"])
+            context.finish(status: 200)
+        }
+    }
+
+    @Test("a serialized statement inside another expression serializes its original again")
+    func serializedStatementNested() async throws {
+        let connection = try await SQLiteConnection.open(storage: .memory)
+        let database = connection.sql()
+        let query = SQLBinaryExpression(left: SQLBind(1), op: SQLBinaryOperator.equal, right: SQLBind(2))
+        let (sql, binds) = database.serialize(query)
+        let statement = SerializedStatement(original: query, sql: sql, binds: binds)
+        let alone = database.serialize(statement)
+        #expect(alone.sql == sql)
+        #expect(alone.binds.count == 2)
+        let nested = database.serialize(SQLList([SQLBind(0), statement]))
+        let expected = database.serialize(SQLList([SQLBind(0), query]))
+        #expect(nested.sql == expected.sql)
+        #expect(nested.binds.count == 3)
+        try await connection.close()
+    }
+
     @Test("outside a request the wrapper is transparent")
     func outsideRequest() async throws {
         try await withDatabase { database in

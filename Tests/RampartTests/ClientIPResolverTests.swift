@@ -58,6 +58,22 @@ struct ClientIPResolverTests {
         #expect(resolve(resolver, peer: "10.0.0.2", [("X-Real-IP", "198.51.100.3")]) == "198.51.100.3")
     }
 
+    @Test("a canonical IPv4 peer is answered as is; other forms are canonicalised or kept")
+    func peerForms() {
+        let resolver = ClientIPResolver(trustedProxies: [])
+        for canonical in ["203.0.113.9", "0.0.0.0", "255.255.255.255", "10.0.0.1", "1.20.100.200"] {
+            #expect(ClientIPResolver.isCanonicalIPv4(canonical), "\(canonical)")
+            #expect(resolve(resolver, peer: canonical, []) == canonical)
+        }
+        for other in ["01.2.3.4", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3", "1.2.3.4 ", "", "::1", "1.2.3.4:80", "1.2.3.0004"] {
+            #expect(!ClientIPResolver.isCanonicalIPv4(other), "\(other)")
+        }
+        #expect(resolve(resolver, peer: "::ffff:1.2.3.4", []) == "1.2.3.4")
+        #expect(resolve(resolver, peer: "2001:DB8::1", []) == "2001:db8::1")
+        #expect(resolve(resolver, peer: "not an address", []) == "not an address")
+        #expect(resolve(resolver, peer: nil, []) == nil)
+    }
+
     @Test("invalid trusted proxy entries are reported and ignored")
     func invalidEntries() {
         let resolver = ClientIPResolver(trustedProxies: ["10.0.0.0/8", "not-an-ip", "300.1.1.1"])

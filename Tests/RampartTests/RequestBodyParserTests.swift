@@ -5,6 +5,15 @@ import Testing
 
 @Suite("Request bodies")
 struct RequestBodyParserTests {
+    @Test func mediaTypeIgnoresParametersSpacesAndCase() {
+        #expect(RequestBodyParser.mediaType(of: " \tApplication/JSON ; charset=utf-8") == "application/json")
+        #expect(RequestBodyParser.mediaType(of: "text/plain") == "text/plain")
+        #expect(RequestBodyParser.mediaType(of: "multipart/form-data;boundary=XyZ") == "multipart/form-data")
+        #expect(RequestBodyParser.mediaType(of: "") == "")
+        #expect(RequestBodyParser.mediaType(of: " ; a=b") == "")
+        #expect(RequestBodyParser.parse(Array("{}".utf8), contentType: "APPLICATION/problem+JSON").body == [:])
+    }
+
     @Test func json() {
         let parsed = RequestBodyParser.parse(Array(#"{"q":"x","n":[1,2]}"#.utf8), contentType: "application/json; charset=utf-8")
         #expect(parsed.body == (try? WAFValue(jsonBytes: Array(#"{"q":"x","n":[1,2]}"#.utf8))))

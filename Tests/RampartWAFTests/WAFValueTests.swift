@@ -62,6 +62,36 @@ import Testing
         #expect(value == ["accept": ["a", "b"], "x-id": ["1"]])
     }
 
+    @Test func headersHandOverCookieFieldsInOrder() {
+        var cookies: [String] = []
+        let value = WAFValue.headers(
+            fields: [("Accept", "a"), ("cookie", "s=1"), ("X-Id", "1"), ("Cookie", "t=2; u=3")], cookies: &cookies)
+        #expect(value == ["accept": ["a"], "x-id": ["1"]])
+        #expect(cookies == ["s=1", "t=2; u=3"])
+    }
+
+    @Test func cookieFieldsReadAsOneHeader() {
+        let fields = ["a=1; b=x%20y", "a=2", "junk", " c = 3 "]
+        #expect(WAFValue.cookies(headers: fields) == WAFValue.cookies(fields.joined(separator: "; ")))
+        #expect(WAFValue.cookies(headers: fields) == ["a": ["1", "2"], "b": ["x y"], "c": ["3"]])
+        #expect(WAFValue.cookies(headers: []) == [:])
+    }
+
+    @Test func integersAreReadWithoutOverflowAtEveryLength() throws {
+        let cases: [(String, WAFValue)] = [
+            ("0", .signed(0)), ("-0", .signed(0)), ("007", .signed(7)), ("-12", .signed(-12)),
+            ("999999999999999999", .signed(999_999_999_999_999_999)),
+            ("-999999999999999999", .signed(-999_999_999_999_999_999)),
+            ("9223372036854775807", .signed(.max)), ("-9223372036854775808", .signed(.min)),
+            ("9223372036854775808", .unsigned(9_223_372_036_854_775_808)),
+            ("-9223372036854775809", .float(-9_223_372_036_854_775_809.0)),
+            ("1e3", .float(1000)), ("-2.5E-1", .float(-0.25)),
+        ]
+        for (text, expected) in cases {
+            #expect(try WAFValue(json: "[\(text)]") == [expected], "\(text)")
+        }
+    }
+
     @Test func stringLimitCutsOnCharacterBoundary() {
         let limits = WAFLimits(maxStringLength: 4)
         let text = Array("abcé".utf8)  // é is 2 bytes: bytes 3..4

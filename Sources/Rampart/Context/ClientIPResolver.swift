@@ -26,6 +26,9 @@ public struct ClientIPResolver: Sendable {
     /// `peer` is the TCP peer's address text (nil when unknown, as with in-memory test clients); `header` returns
     /// all values of a header, case-insensitively.
     public func resolve(peer: String?, header: (String) -> [String]) -> String? {
+        // The usual case: no proxy to believe and a peer already in canonical form (what the socket layer prints),
+        // answered without parsing it or building a new string.
+        if !hasTrustedProxies, let peer, Self.isCanonicalIPv4(peer) { return peer }
         let peerAddress = peer.flatMap { Self.parseAddress(Substring($0)) }
         guard hasTrustedProxies else { return peerAddress.map(Self.canonical) ?? peer }
         if let peerAddress, !trustedProxies.contains(peerAddress) { return Self.canonical(peerAddress) }
@@ -74,8 +77,34 @@ public struct ClientIPResolver: Sendable {
         } else if let colon = candidate.firstIndex(of: ":"), candidate.lastIndex(of: ":") == colon {
             candidate = candidate[..<colon]  // IPv4 with a port
         }
-        guard !candidate.isEmpty, candidate.count <= 64 else { return nil }
-        return IPAddress(String(candidate))
+        guard !candidate.isEmpty, candidate.utf8.count <= 64 else { return nil }
+        return candidate.withUTF8 { IPAddress(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Dotted-quad IPv4 exactly as `IPAddress.description` writes it: four decimal octets of at most 255, no
+    /// leading zeros, nothing else.
+    static func isCanonicalIPv4(_ text: String) -> Bool {
+        var octets = 0
+        var digits = 0
+        var value = 0
+        var leadingZero = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, octets < 3 else { return false }
+                octets &+= 1
+                digits = 0
+                value = 0
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), !leadingZero || digits == 0 else {
+                return false
+            }
+            if digits == 0 { leadingZero = byte == UInt8(ascii: "0") }
+            digits &+= 1
+            value = value &* 10 &+ Int(byte &- UInt8(ascii: "0"))
+            guard digits <= 3, value <= 255 else { return false }
+        }
+        return octets == 3 && digits > 0
     }
 
     static func canonical(_ address: IPAddress) -> String { address.description }

@@ -3,7 +3,8 @@ public struct HTTPRequestInfo: Sendable {
     public var method: String
     /// The request target as received: path and query, still percent-encoded.
     public var uri: String
-    /// Header fields in order, names as received (repeated names appear repeatedly).
+    /// Header fields in order (repeated names appear repeatedly). Names may keep their case as received or be
+    /// lower-cased (RampartHummingbird passes HTTPTypes' lower-cased names): everything reading them ignores case.
     public var headers: [(name: String, value: String)]
     /// The TCP peer's address (nil when the framework does not know it, e.g. in-memory tests).
     public var peerAddress: String?

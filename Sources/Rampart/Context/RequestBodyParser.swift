@@ -30,9 +30,21 @@ public enum RequestBodyParser {
         return Parsed(body: nil, fileNames: [])
     }
 
+    /// `Application/JSON; charset=utf-8` → `application/json`. Byte-level (`;` and the spaces around the type are
+    /// ASCII): this runs on every request with a body.
     static func mediaType(of contentType: String) -> String {
-        let main = contentType.split(separator: ";", maxSplits: 1).first ?? ""
-        return main.trimmingSpaces().lowercased()
+        let utf8 = contentType.utf8
+        var end = utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex
+        var start = utf8.startIndex
+        while start < end, utf8[start] == 0x20 || utf8[start] == 0x09 { start = utf8.index(after: start) }
+        while end > start {
+            let last = utf8.index(before: end)
+            guard utf8[last] == 0x20 || utf8[last] == 0x09 else { break }
+            end = last
+        }
+        let main = Substring(utf8[start..<end])
+        let hasUppercase = main.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+        return hasUppercase ? main.lowercased() : String(main)
     }
 
     static func parameter(_ name: String, in header: String) -> String? {

@@ -28,12 +28,16 @@ public final class RequestSecurityContext: @unchecked Sendable {
     public let request: HTTPRequestInfo
     public let clientIP: String
     private let wafContext: WAFContext?
+    /// The addresses the context's ruleset reads: phases build only these.
+    private let collected: CollectedAddresses?
     private let lock = NIOLock()
     // Guarded by `lock`.
     private var userID: String?
     private var pendingEvents: [SecurityEvent] = []
     private var blockingDecision: BlockingDecision?
     private var finished = false
+    /// A WAF run happened: later runs with no data the ruleset reads have nothing to evaluate and are skipped.
+    private var evaluatedOnce = false
     /// The parsed body (phase 2), kept for sink checks that run outside the WAF (DNS rebinding).
     private var inspectedBody: WAFValue?
     /// A body the middleware could not read before the handler (a stream only the framework may consume): read
@@ -45,7 +49,13 @@ public final class RequestSecurityContext: @unchecked Sendable {
         self.request = request
         clientIP =
             agent.clientIPResolver.resolve(peer: request.peerAddress, header: request.values(of:)) ?? ""
-        wafContext = agent.wafHandle?.current.makeContext()
+        if let waf = agent.wafHandle?.current {
+            wafContext = waf.makeContext()
+            collected = agent.collectedAddresses.addresses(of: waf)
+        } else {
+            wafContext = nil
+            collected = nil
+        }
     }
 
     /// The decision taken for this request so far (first blocking decision wins).
@@ -72,33 +82,54 @@ public final class RequestSecurityContext: @unchecked Sendable {
                 return setDecision(decision)
             }
         }
-        var data: [String: WAFValue] = [
-            "server.request.method": .string(request.method),
-            "server.request.uri.raw": .string(request.uri),
-            "server.request.headers.no_cookies": WAFValue.headers(
-                request.headers.map { ($0.name, $0.value) }),
-        ]
-        let rawQuery = request.rawQuery
-        if !rawQuery.isEmpty { data["server.request.query"] = WAFValue.query(String(rawQuery)) }
-        let cookies = request.values(of: "cookie")
-        if !cookies.isEmpty { data["server.request.cookies"] = WAFValue.cookies(cookies.joined(separator: "; ")) }
-        if !request.pathParameters.isEmpty {
+        guard wafContext != nil else { return nil }
+        return evaluate(headerPhaseData(), ephemeral: [:], kind: .waf, operation: nil)
+    }
+
+    /// Phase 1's addresses, only those the ruleset reads.
+    func headerPhaseData() -> [String: WAFValue] {
+        guard let collected else { return [:] }
+        var data: [String: WAFValue] = [:]
+        data.reserveCapacity(8)
+        if collected.method { data["server.request.method"] = .string(request.method) }
+        if collected.uri { data["server.request.uri.raw"] = .string(request.uri) }
+        if collected.headers || collected.cookies {
+            var cookieHeaders: [String] = []
+            if collected.headers {
+                data["server.request.headers.no_cookies"] = WAFValue.headers(
+                    fields: request.headers, cookies: &cookieHeaders)
+            } else {
+                cookieHeaders = request.values(of: "cookie")
+            }
+            if collected.cookies, !cookieHeaders.isEmpty {
+                data["server.request.cookies"] = WAFValue.cookies(headers: cookieHeaders)
+            }
+        }
+        if collected.query {
+            let rawQuery = request.rawQuery
+            if !rawQuery.isEmpty { data["server.request.query"] = WAFValue.query(String(rawQuery)) }
+        }
+        if collected.pathParameters, !request.pathParameters.isEmpty {
             data["server.request.path_params"] = .map(
                 request.pathParameters.map { WAFValue.Entry(key: $0.name, value: .string($0.value)) })
         }
-        if !clientIP.isEmpty { data["http.client_ip"] = .string(clientIP) }
-        return evaluate(data, ephemeral: [:], kind: .waf, operation: nil)
+        if collected.clientIP, !clientIP.isEmpty { data["http.client_ip"] = .string(clientIP) }
+        return data
     }
 
     /// Phase 2: the collected body (JSON, URL-encoded form, multipart field values and file names).
     public func inspectBody(_ bytes: [UInt8], contentType: String?) -> BlockingDecision? {
+        guard let collected else { return nil }
+        // RASP checks compare operations with the body's values whatever the WAF rules read, so it is parsed
+        // when either needs it.
+        guard collected.body || collected.bodyFileNames || agent.configuration.raspEnabled else { return nil }
         let parsed = RequestBodyParser.parse(bytes, contentType: contentType)
         var data: [String: WAFValue] = [:]
         if let body = parsed.body {
-            data["server.request.body"] = body
+            if collected.body { data["server.request.body"] = body }
             lock.withLock { inspectedBody = body }
         }
-        if !parsed.fileNames.isEmpty {
+        if collected.bodyFileNames, !parsed.fileNames.isEmpty {
             data["server.request.body.filenames"] = .array(parsed.fileNames.map { .string($0) })
         }
         guard !data.isEmpty else { return nil }
@@ -144,6 +175,8 @@ public final class RequestSecurityContext: @unchecked Sendable {
                     address: "server.response.status", value: "\(count) responses with status 404")
             ]))
         }
+        // Most rulesets read no response address: then there is nothing to run (and no string to build).
+        guard collected?.responseStatus == true else { return nil }
         return evaluate(["server.response.status": .string(String(status))], ephemeral: [:], kind: .waf, operation: nil)
     }
 
@@ -183,7 +216,9 @@ public final class RequestSecurityContext: @unchecked Sendable {
                 throw RampartBlockedError(decision: decision, reason: "user \(id) is blocked")
             }
         }
-        if let decision = evaluate(["usr.id": .string(id)], ephemeral: [:], kind: .waf, operation: nil) {
+        if collected?.userID == true,
+            let decision = evaluate(["usr.id": .string(id)], ephemeral: [:], kind: .waf, operation: nil)
+        {
             throw RampartBlockedError(decision: decision, reason: "a rule on the user id asked to block")
         }
     }
@@ -310,6 +345,13 @@ public final class RequestSecurityContext: @unchecked Sendable {
         _ data: [String: WAFValue], ephemeral: [String: WAFValue], kind: EventKind, operation: String?
     ) -> BlockingDecision? {
         guard let wafContext else { return nil }
+        let skip: Bool = lock.withLock {
+            // The first run evaluates even without data (rules reading nothing the request has can still apply).
+            if data.isEmpty && ephemeral.isEmpty && evaluatedOnce { return true }
+            evaluatedOnce = true
+            return false
+        }
+        if skip { return nil }
         let result = wafContext.run(data, ephemeral: ephemeral, budget: agent.wafBudget)
         agent.metrics.recordWAFRun(duration: result.duration, timedOut: result.timedOut)
         guard !result.events.isEmpty else { return nil }

@@ -15,9 +15,22 @@ extension WAFValue {
     /// A `Cookie` header: `a=1; b=x%20y` → `{"a": ["1"], "b": ["x y"]}` (values percent-decoded, parts without `=`
     /// ignored).
     public static func cookies(_ header: String) -> WAFValue {
+        var builder = MultiMapBuilder()
+        appendCookies(header, to: &builder)
+        return builder.value
+    }
+
+    /// Several `Cookie` fields (HTTP/2 and HTTPTypes split the header into one field per cookie) read as one
+    /// header, without joining them into a new string first.
+    public static func cookies(headers: [String]) -> WAFValue {
+        var builder = MultiMapBuilder(capacity: headers.count)
+        for header in headers { appendCookies(header, to: &builder) }
+        return builder.value
+    }
+
+    private static func appendCookies(_ header: String, to builder: inout MultiMapBuilder) {
         // Byte-level: `;`, `=` and the optional whitespace around them are ASCII, and splitting by Character
         // (grapheme breaking) costs more than the rest of the request's inspection.
-        var builder = MultiMapBuilder()
         let utf8 = header.utf8
         var partStart = utf8.startIndex
         while partStart <= utf8.endIndex {
@@ -31,16 +44,25 @@ extension WAFValue {
             guard partEnd < utf8.endIndex else { break }
             partStart = utf8.index(after: partEnd)
         }
-        return builder.value
     }
 
     /// Request headers → `{lower-cased name: [values...]}` without `cookie` (read it with `cookies(_:)`).
     public static func headers(_ pairs: [(String, String)]) -> WAFValue {
-        var builder = MultiMapBuilder()
-        for (name, value) in pairs {
+        var cookieValues: [String] = []
+        return headers(fields: pairs.map { (name: $0.0, value: $0.1) }, cookies: &cookieValues)
+    }
+
+    /// Request headers → `{lower-cased name: [values...]}` without `cookie`, whose values (in order) are
+    /// appended to `cookies` instead, so one pass over the fields serves both addresses.
+    public static func headers(fields: [(name: String, value: String)], cookies: inout [String]) -> WAFValue {
+        var builder = MultiMapBuilder(capacity: fields.count)
+        for (name, value) in fields {
             let lowered = name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
                 ? name.lowercased() : name
-            if lowered == "cookie" { continue }
+            if lowered == "cookie" {
+                cookies.append(value)
+                continue
+            }
             builder.append(key: lowered, value: value)
         }
         return builder.value
@@ -133,6 +155,10 @@ extension WAFValue {
 private struct MultiMapBuilder {
     private var entries: [(key: String, values: [WAFValue])] = []
     private var index: [String: Int]?
+
+    init(capacity: Int = 0) {
+        entries.reserveCapacity(capacity)
+    }
 
     mutating func append(key: String, value: String) {
         let position: Int?

@@ -87,12 +87,14 @@ struct JSONParser {
         try enter()
         defer { depth -= 1 }
         position += 1
-        var entries: [WAFValue.Entry] = []
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
-            return .map(entries)
+            return .map([])
         }
+        // Room for a few members up front: growing from empty reallocates at 1, 2 and 4 members.
+        var entries: [WAFValue.Entry] = []
+        entries.reserveCapacity(4)
         while true {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a key") }
@@ -120,12 +122,13 @@ struct JSONParser {
         try enter()
         defer { depth -= 1 }
         position += 1
-        var elements: [WAFValue] = []
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
-            return .array(elements)
+            return .array([])
         }
+        var elements: [WAFValue] = []
+        elements.reserveCapacity(4)
         while true {
             skipWhitespace()
             elements.append(try parseValue())
@@ -259,6 +262,16 @@ struct JSONParser {
                 exponent += 1
             }
             guard exponent > 0 else { throw error("invalid number") }
+        }
+        if isInteger && digits <= 18 {
+            // Up to 18 digits cannot overflow Int64: read straight from the bytes, no string in between.
+            var magnitude: Int64 = 0
+            var index = position &- digits
+            while index < position {
+                magnitude = magnitude &* 10 &+ Int64(bytes[index] &- UInt8(ascii: "0"))
+                index &+= 1
+            }
+            return .signed(bytes[start] == UInt8(ascii: "-") ? 0 &- magnitude : magnitude)
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
         if isInteger {
