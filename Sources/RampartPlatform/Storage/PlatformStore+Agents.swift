@@ -40,15 +40,9 @@ extension PlatformStore {
     /// Stores a heartbeat's batches and metrics atomically. A batch id already stored is acknowledged
     /// without storing its events again. Returns nil when the agent is unknown for this application.
     public func ingest(_ heartbeat: Heartbeat, app: AppRecord, now: Date = Date()) async throws -> IngestResult? {
-        let encoder = ProtocolCoding.makeEncoder()
         // Encode before the transaction: no JSON work while holding SQLite's lock.
-        var encodedBatches: [(batchID: String, events: [(SecurityEvent, String)])] = []
-        for batch in heartbeat.batches {
-            var events: [(SecurityEvent, String)] = []
-            for event in batch.events {
-                events.append((event, String(decoding: try encoder.encode(event), as: UTF8.self)))
-            }
-            encodedBatches.append((batch.batchID.uuidString, events))
+        let encodedBatches = heartbeat.batches.map { batch in
+            (batchID: batch.batchID.uuidString, events: batch.events.map { ($0, EventDocument.json($0)) })
         }
         let batches = encodedBatches
         let appID = app.appID
