@@ -35,6 +35,8 @@ extension PlatformStore {
         public var storedEvents: Int
         /// The settings revision the agent had applied, as far as the platform knows.
         public var agentRevision: Int
+        /// The settings revision last recorded as sent to the agent (see ``recordDelivered(revision:agentID:)``).
+        public var deliveredRevision: Int
     }
 
     /// Stores a heartbeat's batches and metrics atomically. A batch id already stored is acknowledged
@@ -81,9 +83,10 @@ extension PlatformStore {
                     environment: environment, receivedAt: nowMillis, rollups: &rollups, executor: executor)
             }
             try await rollups.apply(executor)
+            let delivered = agent.int("delivered_revision") ?? 0
             return IngestResult(
                 acknowledgedBatchIDs: batches.map(\.batchID), storedEvents: stored,
-                agentRevision: heartbeat.settingsRevision ?? agent.int("delivered_revision") ?? 0)
+                agentRevision: heartbeat.settingsRevision ?? delivered, deliveredRevision: delivered)
         }
     }
 
