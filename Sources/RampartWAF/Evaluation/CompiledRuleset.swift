@@ -37,6 +37,10 @@ final class CompiledRuleset: Sendable {
     let ruleScans: [[Int]]
     /// Per hit-driven condition and input: the address scan serving the input (empty for other conditions).
     let conditionInputScans: [[Int]]
+    /// Per rule: the required-argument address lists of its first condition when that is a structured operator
+    /// (see `CompiledCondition.requiredArgumentAddresses`), else empty. Checking them first is exactly what
+    /// evaluating the condition would find first, without the per-condition bookkeeping.
+    let ruleOpeningGates: [[[Int]]]
     /// Per address scan: the address it reads.
     let scanAddressIDs: [Int]
     /// Per address scan and flat member (see `AddressScan.memberOffsets`): the condition and input it serves.
@@ -118,6 +122,9 @@ final class CompiledRuleset: Sendable {
         self.hitDrivenRules = hitDrivenRules
         self.hitDrivenConditions = hitDrivenConditions
         self.ruleScans = ruleScans
+        ruleOpeningGates = ruleConditionIDs.map { conditionIDs in
+            conditionIDs.first.map { conditions[$0].requiredArgumentAddresses } ?? []
+        }
         let slots = groupSlots
         let scanOfGroup = addressScanOfGroup
         conditionInputScans = conditions.indices.map { conditionID in

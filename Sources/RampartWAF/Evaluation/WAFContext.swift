@@ -244,6 +244,7 @@ private struct Evaluation {
         if ruleset.hitDrivenRules[index] {
             return try evaluateHitDrivenRule(index, enforced: enforced, collection: collection)
         }
+        if openingGateIsClosed(index) { return .none }
         let policy = policies[index] ?? RulePolicy()
         if policy.bypass { return .none }
         guard hasNewData(index) else { return .none }
@@ -258,6 +259,29 @@ private struct Evaluation {
             hits.append(hit)
         }
         return fire(index, hits: hits, policy: policy, collection: collection)
+    }
+
+    /// A rule opening with a structured condition (the RASP rules) has nothing to do until that condition's
+    /// required arguments have data — most calls carry no operation. This is what evaluating the condition
+    /// would find first, without the per-condition bookkeeping; a hit kept for it from an earlier call would
+    /// stand without the data, so the gate stays open then.
+    private func openingGateIsClosed(_ index: Int) -> Bool {
+        let gates = ruleset.ruleOpeningGates[index]
+        if gates.isEmpty { return false }
+        if !state.conditionHits.isEmpty, let opening = ruleset.ruleConditionIDs[index].first,
+            state.conditionHits[opening] != nil
+        {
+            return false
+        }
+        for addresses in gates {
+            var present = false
+            for address in addresses where hasValue(address) {
+                present = true
+                break
+            }
+            if !present { return true }
+        }
+        return false
     }
 
     /// Whether an address the rule reads has data new to this call (always, on a context's first call).
