@@ -59,7 +59,7 @@ enum OverviewBenchmark {
             _ = try await health.body.collect(upTo: 1 << 16)
             let firstHealthMilliseconds = seconds(healthStart.duration(to: .now)) * 1000
             var timings: [WindowTiming] = []
-            let pages = ["1h", "24h", "7d", "30d"].map { ("overview", "/", $0) } + ["1h", "24h", "7d"].map { ("signals", "/signals", $0) }
+            let pages = ["1h", "6h", "24h", "7d", "30d"].map { ("overview", "/", $0) } + ["1h", "24h", "7d"].map { ("signals", "/signals", $0) }
             for (page, path, window) in pages {
                 var durations: [Double] = []
                 var totalAttacks = "?"

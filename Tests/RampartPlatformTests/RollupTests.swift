@@ -76,6 +76,9 @@ struct RollupTests {
             try await store.database.query("DROP TABLE \(EventRollups.signalsHour.name)")
             try await store.database.query("DELETE FROM schema_migrations WHERE version = \(EventRollups.signalsMigration.version)")
             #expect(try await store.migrate() == [EventRollups.signalsMigration.version])
+            for table in EventRollups.minuteTopTables { try await store.database.query("DROP TABLE \(table.name)") }
+            try await store.database.query("DELETE FROM schema_migrations WHERE version = \(EventRollups.minuteTopsMigration.version)")
+            #expect(try await store.migrate() == [EventRollups.minuteTopsMigration.version])
             try await expectCountersMatchEvents(store, apps: apps, now: now)
         }
     }
@@ -188,21 +191,19 @@ struct RollupTests {
             : [(apps[0].appID, nil), (apps[0].appID, "production"), (apps[1].appID, "staging")]
         for window in windows {
             for (appID, environment) in scopes {
-                let filter = EventFilter(
+                let exact = EventFilter(
                     since: now.addingTimeInterval(-window), until: now.addingTimeInterval(1), appID: appID, environment: environment)
-                let fromCounters = try await store.overview(filter)
-                let fromEvents = try await store.overviewCountingEvents(filter)
-                #expect(fromCounters.total == fromEvents.total, "window \(window) scope \(appID ?? "-")/\(environment ?? "-")")
-                #expect(fromCounters.blocked == fromEvents.blocked)
-                #expect(fromCounters.buckets == fromEvents.buckets, "window \(window)")
-                #expect(fromCounters.topCategories == fromEvents.topCategories)
-                #expect(fromCounters.topIPs == fromEvents.topIPs)
-                #expect(fromCounters.topRoutes == fromEvents.topRoutes)
-                let signals = try await store.signals(filter)
-                #expect(signals == (try await store.signalsCountingEvents(filter)), "signals, window \(window)")
+                try await expectOverviewMatchesEvents(store, exact, window: window)
+                // The dashboard's window, widened to whole minutes, is counted without reading any event.
+                let filter = exact.wholeMinutes()
+                #expect(filter.since <= exact.since && filter.until >= exact.until && filter.until.timeIntervalSince(exact.until) < 60)
+                #expect(OverviewPlan(filter, bucketCount: 48).sources().events.allSatisfy { $0.0 >= $0.1 }, "window \(window)")
+                try await expectOverviewMatchesEvents(store, filter, window: window)
+                let signals = try await store.signals(exact)
+                #expect(signals == (try await store.signalsCountingEvents(exact)), "signals, window \(window)")
                 // The same for one attacker and one category.
                 if let first = signals.first {
-                    var narrowed = filter
+                    var narrowed = exact
                     narrowed.clientIP = first.clientIP
                     narrowed.category = first.category
                     #expect(try await store.signals(narrowed) == store.signalsCountingEvents(narrowed))
@@ -216,6 +217,18 @@ struct RollupTests {
             let sum = try await store.database.query("SELECT CAST(COALESCE(SUM(event_count), 0) AS BIGINT) AS n FROM \(table.name)").first?.int("n")
             #expect(sum == (try await store.eventCount()), "\(table.name)")
         }
+    }
+
+    private func expectOverviewMatchesEvents(_ store: PlatformStore, _ filter: EventFilter, window: TimeInterval) async throws {
+        let fromCounters = try await store.overview(filter)
+        let fromEvents = try await store.overviewCountingEvents(filter)
+        let scope = "window \(window) \(filter.since)..<\(filter.until) scope \(filter.appID ?? "-")/\(filter.environment ?? "-")"
+        #expect(fromCounters.total == fromEvents.total, "\(scope)")
+        #expect(fromCounters.blocked == fromEvents.blocked, "\(scope)")
+        #expect(fromCounters.buckets == fromEvents.buckets, "\(scope)")
+        #expect(fromCounters.topCategories == fromEvents.topCategories, "\(scope)")
+        #expect(fromCounters.topIPs == fromEvents.topIPs, "\(scope)")
+        #expect(fromCounters.topRoutes == fromEvents.topRoutes, "\(scope)")
     }
 
     private func withStore(_ backend: Backend, _ body: (PlatformStore) async throws -> Void) async throws {

@@ -4,22 +4,10 @@ import Testing
 /// Malformed and hostile input never crashes the tokenizers or detectors: unterminated constructs, invalid UTF-8,
 /// random bytes, and 1 MB values.
 @Suite struct SQLDetectorRobustnessTests {
-    /// A small deterministic generator (SplitMix64) so failures reproduce.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Bytes biased towards SQL and HTML punctuation, so random inputs reach deep states.
     static let alphabet: [UInt8] = Array("'\"`[]()<>/*-#;=$:@?\\ \t\nqQeEnNxX0a1bOR&|.,!~^%{}".utf8) + [0x00, 0x80, 0xC3, 0xFF, 0xE2]
 
-    static func randomBytes(count: Int, using generator: inout SplitMix) -> [UInt8] {
+    static func randomBytes(count: Int, using generator: inout SplitMix64) -> [UInt8] {
         (0..<count).map { _ in
             Bool.random(using: &generator) ? alphabet.randomElement(using: &generator) ?? 0 : UInt8.random(in: 0...255, using: &generator)
         }
@@ -34,7 +22,7 @@ import Testing
     }
 
     @Test func randomBytesEverywhere() {
-        var generator = SplitMix(state: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         for round in 0..<1500 {
             let bytes = Self.randomBytes(count: Int.random(in: 0...96, using: &generator), using: &generator)
             for dialect in SQLDialect.allCases {

@@ -120,7 +120,10 @@ struct AgentAPIController: Sendable {
             webhooks?.enqueueEvents(app: app, batches: heartbeat.batches, receivedAt: receivedAt)
         }
         let (commands, revision) = try await store.commands(appID: app.appID, since: result.agentRevision)
-        try await store.recordDelivered(revision: revision, agentID: heartbeat.agentID)
+        // Settings rarely change: most heartbeats deliver the revision already recorded and need no second write.
+        if revision != result.deliveredRevision {
+            try await store.recordDelivered(revision: revision, agentID: heartbeat.agentID)
+        }
         return try JSONResponse.make(
             HeartbeatResponse(acknowledgedBatchIDs: result.acknowledgedBatchIDs, commands: commands, settingsRevision: revision))
     }

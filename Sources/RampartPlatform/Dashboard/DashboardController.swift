@@ -149,7 +149,8 @@ struct DashboardController: Sendable {
 
     private func overview(_ request: Request, _ session: SessionRecord) async throws -> Response {
         let selection = Selection(request)
-        var filter = selection.filter
+        // Whole minutes: the overview then reads only its counters, never the events.
+        var filter = selection.filter.wholeMinutes()
         filter.clientIP = nil
         filter.category = nil
         let data = try await store.overview(filter)
@@ -271,7 +272,8 @@ struct DashboardController: Sendable {
         if let problem { context["problem"] = problem }
         if let selectedID, apps.contains(where: { $0.appID == selectedID }) {
             let settings = try await store.settings(appID: selectedID)
-            let seen = try await store.overview(EventFilter(since: Date().addingTimeInterval(-30 * 86_400), until: Date().addingTimeInterval(1), appID: selectedID), bucketCount: 1)
+            let lastMonth = EventFilter(since: Date().addingTimeInterval(-30 * 86_400), until: Date().addingTimeInterval(1), appID: selectedID)
+            let seen = try await store.overview(lastMonth.wholeMinutes(), bucketCount: 1)
                 .topCategories.map(\.label)
             let categories = Set(Self.knownCategories + seen + settings.categoryModes.keys).sorted()
             let defaultMode = settings.defaultMode ?? .monitor

@@ -7,11 +7,14 @@ enum Migrations {
         var version: Int
         var name: String
         var statements: [String]
+        /// Replaces `statements` on SQLite, for the rare step whose DDL differs (WITHOUT ROWID tables).
+        var sqliteStatements: [String]? = nil
     }
 
     /// Every migration, in the order applied.
     static let all: [Migration] = schema + [
         AutomationSchema.migration, FlaggedUsersSchema.migration, WebhookSigningSchema.migration, loginIndexMigration,
+        EventRollups.minuteTopsMigration,
     ]
 
     /// Only login events are counted per user (the failed-login playbook, whose query names the kind as a literal
@@ -183,7 +186,8 @@ enum Migrations {
             let applied = Set(try await executor.query("SELECT version FROM schema_migrations").compactMap { $0.int("version") })
             var newlyApplied: [Int] = []
             for migration in all where !applied.contains(migration.version) {
-                for statement in migration.statements {
+                let statements = database.kind == "sqlite" ? migration.sqliteStatements ?? migration.statements : migration.statements
+                for statement in statements {
                     try await executor.query(statement)
                 }
                 try await executor.query(

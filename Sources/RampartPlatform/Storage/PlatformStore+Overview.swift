@@ -11,24 +11,16 @@ extension PlatformStore {
         }
         let plan = OverviewPlan(filter, bucketCount: bucketCount)
         guard plan.until > plan.since else { return plan.empty() }
-        let hourTier = plan.bucketMillis % EventRollups.hour == 0
-        let hours = plan.wholeSlots(size: EventRollups.hour)
-        let countHours = hourTier ? hours : (plan.since, plan.since)
-        let minutes = plan.wholeSlots(size: EventRollups.minute)
-        // Minutes not covered by whole hours: before and after them (or all minutes when no hour is used).
-        let minuteRanges =
-            countHours.0 < countHours.1 ? [(minutes.0, countHours.0), (countHours.1, minutes.1)] : [minutes, (minutes.1, minutes.1)]
-        let countEventRanges =
-            minutes.0 < minutes.1 ? [(plan.since, minutes.0), (minutes.1, plan.until)] : [(plan.since, plan.until), (plan.until, plan.until)]
-
+        let sources = plan.sources()
         var rows: [SQLRow] = []
-        rows += try await countRows(table: EventRollups.countsHour.name, timeColumn: "bucket_start", ranges: [countHours], filter, sum: "event_count")
-        rows += try await countRows(table: EventRollups.countsMinute.name, timeColumn: "bucket_start", ranges: minuteRanges, filter, sum: "event_count")
-        rows += try await countRows(table: "events", timeColumn: "occurred_at", ranges: countEventRanges, filter, sum: nil)
+        rows += try await countRows(table: EventRollups.countsHour.name, timeColumn: "bucket_start", ranges: [sources.countHours], filter, sum: "event_count")
+        rows += try await countRows(table: EventRollups.countsMinute.name, timeColumn: "bucket_start", ranges: sources.countMinutes, filter, sum: "event_count")
+        rows += try await countRows(table: "events", timeColumn: "occurred_at", ranges: sources.events, filter, sum: nil)
         var data = Self.tally(rows, plan: plan)
-        let topEventRanges = hours.0 < hours.1 ? [(plan.since, hours.0), (hours.1, plan.until)] : [(plan.since, plan.until), (plan.until, plan.until)]
-        data.topIPs = try await topRows(column: "client_ip", table: EventRollups.ipsHour.name, hours: hours, eventRanges: topEventRanges, filter)
-        data.topRoutes = try await topRows(column: "route", table: EventRollups.routesHour.name, hours: hours, eventRanges: topEventRanges, filter)
+        data.topIPs = try await topRows(
+            column: "client_ip", tables: (EventRollups.ipsHour.name, EventRollups.ipsMinute.name), sources, filter)
+        data.topRoutes = try await topRows(
+            column: "route", tables: (EventRollups.routesHour.name, EventRollups.routesMinute.name), sources, filter)
         return data
     }
 
@@ -90,18 +82,21 @@ extension PlatformStore {
             """, binds)
     }
 
-    /// The ten largest counts of `column`: whole hours from the hourly table, the rest from the events.
+    /// The ten largest counts of `column`: whole hours from the hourly table, the other whole minutes from the
+    /// per-minute table, the seconds at the edges (none for a window of whole minutes) from the events.
     private func topRows(
-        column: String, table: String, hours: (Int64, Int64), eventRanges: [(Int64, Int64)], _ filter: EventFilter
+        column: String, tables: (hour: String, minute: String), _ sources: OverviewPlan.Sources, _ filter: EventFilter
     ) async throws -> [OverviewData.Count] {
         var binds: [SQLValue] = []
         var parts: [String] = []
-        if hours.0 < hours.1 {
-            let range = Self.rangeCondition("bucket_start", [hours], &binds)
+        for (table, ranges) in [(tables.hour, [sources.topHours]), (tables.minute, sources.topMinutes)] {
+            let live = ranges.filter { $0.0 < $0.1 }
+            guard !live.isEmpty else { continue }
+            let range = Self.rangeCondition("bucket_start", live, &binds)
             let scope = Self.scopeCondition(filter, &binds)
             parts.append("SELECT \(column) AS label, event_count AS n FROM \(table) WHERE \(range)\(scope)")
         }
-        let live = eventRanges.filter { $0.0 < $0.1 }
+        let live = sources.events.filter { $0.0 < $0.1 }
         if !live.isEmpty {
             let range = Self.rangeCondition("occurred_at", live, &binds)
             let scope = Self.scopeCondition(filter, &binds)
@@ -184,6 +179,32 @@ struct OverviewPlan {
         return start < end ? (start, end) : (start, start)
     }
 
+    /// Which source counts which part of the window, as `[start, end)` ranges (empty when start >= end).
+    struct Sources {
+        /// Whole hours for the chart and totals: only when chart buckets are whole hours, so none straddles them.
+        var countHours: (Int64, Int64)
+        var countMinutes: [(Int64, Int64)]
+        /// Whole hours and the other whole minutes for the top IPs and routes, which have no buckets.
+        var topHours: (Int64, Int64)
+        var topMinutes: [(Int64, Int64)]
+        /// The partial minutes at either edge: counted from the events.
+        var events: [(Int64, Int64)]
+    }
+
+    func sources() -> Sources {
+        let hours = wholeSlots(size: EventRollups.hour)
+        let minutes = wholeSlots(size: EventRollups.minute)
+        let countHours = bucketMillis % EventRollups.hour == 0 ? hours : (since, since)
+        /// Whole minutes outside `covered` (whole hours), or all of them when it is empty.
+        func minutesOutside(_ covered: (Int64, Int64)) -> [(Int64, Int64)] {
+            covered.0 < covered.1 ? [(minutes.0, covered.0), (covered.1, minutes.1)] : [minutes]
+        }
+        let events = minutes.0 < minutes.1 ? [(since, minutes.0), (minutes.1, until)] : [(since, until)]
+        return Sources(
+            countHours: countHours, countMinutes: minutesOutside(countHours), topHours: hours, topMinutes: minutesOutside(hours),
+            events: events)
+    }
+
     func bucketIndex(_ millis: Int64) -> Int? {
         guard millis >= since, millis < until else { return nil }
         let index = (millis &- firstBucket) / bucketMillis
@@ -197,5 +218,20 @@ struct OverviewPlan {
                 OverviewData.Bucket(start: Timestamp.date(firstBucket &+ Int64(index) &* bucketMillis), blocked: 0, monitored: 0)
             },
             bucketSeconds: Int(bucketMillis / 1000), topCategories: [], topIPs: [], topRoutes: [])
+    }
+}
+
+extension EventFilter {
+    /// The window widened to whole minutes (start floored, end rounded up), which the overview counts from its
+    /// counters alone, without reading events: what the dashboard asks for.
+    public func wholeMinutes() -> EventFilter {
+        var aligned = self
+        let minute = EventRollups.minute
+        aligned.since = Timestamp.date(EventRollups.slotStart(Timestamp.milliseconds(since), size: minute))
+        let until = Timestamp.milliseconds(self.until)
+        let untilFloor = EventRollups.slotStart(until, size: minute)
+        let (rounded, overflow) = untilFloor.addingReportingOverflow(minute)
+        aligned.until = Timestamp.date(untilFloor == until || overflow ? until : rounded)
+        return aligned
     }
 }

@@ -20,6 +20,11 @@ public final class SQLiteDatabase: SQLDatabase {
         // client-IP indexes of a large table then reads pages back from the OS. 64 MiB keeps their inner pages.
         _ = try await connection.query("PRAGMA cache_size = -65536", [])
         _ = try await connection.query("PRAGMA temp_store = MEMORY", [])
+        // A checkpoint copies every page changed since the last one back to the database file (and syncs it), on
+        // the thread of the COMMIT that crossed the threshold. Counter and index pages change in nearly every
+        // heartbeat: every 10,000 pages (~40 MB of WAL) rather than 1,000, each is copied once for ten times as
+        // many heartbeats (~9% of ingest CPU at 1,000 in a profile of 20-event heartbeats).
+        _ = try await connection.query("PRAGMA wal_autocheckpoint = 10000", [])
         return database
     }
 

@@ -171,8 +171,8 @@ final class AddressScan: Sendable {
                 return
             }
             current = next
-            state.scratch.path.append(component)
         }
+        state.walkRoot = current
         _ = state.visit(current, level: 1 + input.keyPath.count)
         deadline = state.deadline
         for hit in state.scratch.hits { report(hit.group, hit.member, hit.hit) }
@@ -191,7 +191,9 @@ struct ScanScratch {
     /// Distinct decision texts of the current string already scanned by the merged set.
     var scannedOutputs: [Int] = []
     var candidates: [Int] = []
-    var path: [KeyPathComponent] = []
+    /// Where the walk is, below the scan's key path: the position in each enclosing map or array. Key paths are
+    /// built from it only for a hit, so the walk does not retain every key it passes.
+    var positions: [Int] = []
     var hits: [ScanHit] = []
 }
 
@@ -213,6 +215,8 @@ private struct AddressScanState {
     var scratch = ScanScratch()
     var remaining: Int
     var timedOut = false
+    /// The value below the scan's key path, where `scratch.positions` start.
+    var walkRoot: WAFValue = .null
 
     init(
         scan: AddressScan, limits: WAFLimits, ephemeral: Bool, cleanValues: CleanValueCache?, deadline: Deadline,
@@ -228,7 +232,7 @@ private struct AddressScanState {
         self.scratch.found.append(contentsOf: repeatElement(false, count: scan.memberCount))
         self.scratch.outputs.removeAll(keepingCapacity: true)
         self.scratch.outputs.append(contentsOf: repeatElement(-1, count: scan.nodes.count))
-        self.scratch.path.removeAll(keepingCapacity: true)
+        self.scratch.positions.removeAll(keepingCapacity: true)
         self.scratch.hits.removeAll(keepingCapacity: true)
         remaining = scan.memberCount
     }
@@ -239,23 +243,27 @@ private struct AddressScanState {
         case .map(let entries):
             guard level < limits.maxDepth else { return true }
             let keys = scan.source == .keys
-            for entry in entries.prefix(limits.maxContainerSize) {
-                scratch.path.append(.key(entry.key))
-                if keys { check(text: entry.key) }
-                let keepGoing = remaining > 0 && !timedOut && visit(entry.value, level: level + 1)
-                scratch.path.removeLast()
+            let count = min(entries.count, limits.maxContainerSize)
+            var position = 0
+            while position < count {
+                scratch.positions.append(position)
+                if keys { check(text: entries[position].key) }
+                let keepGoing = remaining > 0 && !timedOut && visit(entries[position].value, level: level + 1)
+                scratch.positions.removeLast()
                 if !keepGoing { return false }
+                position &+= 1
             }
             return true
         case .array(let elements):
             guard level < limits.maxDepth else { return true }
-            var index = 0
-            for element in elements.prefix(limits.maxContainerSize) {
-                scratch.path.append(.index(index))
-                let keepGoing = visit(element, level: level + 1)
-                scratch.path.removeLast()
+            let count = min(elements.count, limits.maxContainerSize)
+            var position = 0
+            while position < count {
+                scratch.positions.append(position)
+                let keepGoing = visit(elements[position], level: level + 1)
+                scratch.positions.removeLast()
                 if !keepGoing { return false }
-                index += 1
+                position &+= 1
             }
             return true
         case .string(let text):
@@ -278,15 +286,16 @@ private struct AddressScanState {
     }
 
     private mutating func check(text: String) {
-        if deadline.tick() {
+        // A cached string weighs 1, an evaluated one 16 (see `Deadline`).
+        if deadline.tick(weight: 1) {
             timedOut = true
             return
         }
         var storage = text
-        storage.withUTF8 { raw in
+        let evaluated = storage.withUTF8 { raw -> Bool in
             let whole = UnsafeRawBufferPointer(raw)
             let bytes = UnsafeRawBufferPointer(rebasing: whole[0..<limits.inspectedLength(of: whole)])
-            if let cleanValues, cleanValues.containsClean(scan: scan.index, bytes) { return }
+            if let cleanValues, cleanValues.containsClean(scan: scan.index, bytes) { return false }
             let untouched = remaining == scan.memberCount
             transform(bytes)
             matchMerged(bytes)
@@ -295,7 +304,9 @@ private struct AddressScanState {
             if untouched, remaining == scan.memberCount, let cleanValues {
                 cleanValues.recordClean(scan: scan.index, bytes)
             }
+            return true
         }
+        if evaluated, deadline.tick(weight: 15) { timedOut = true }
     }
 
     /// Fills `outputs` for every node: each step runs once on its parent's output.
@@ -368,6 +379,25 @@ private struct AddressScanState {
         record(local, index, value: value, highlight: highlight, matcher: matcher)
     }
 
+    /// The key path of the value being checked: the scan's own key path, then a key or index per position.
+    private func currentKeyPath() -> [KeyPathComponent] {
+        var path = scan.input.keyPath
+        var node = walkRoot
+        for position in scratch.positions {
+            switch node {
+            case .map(let entries) where position < entries.count:
+                path.append(.key(entries[position].key))
+                node = entries[position].value
+            case .array(let elements) where position < elements.count:
+                path.append(.index(position))
+                node = elements[position]
+            default:
+                return path
+            }
+        }
+        return path
+    }
+
     private mutating func record(_ local: Int, _ index: Int, value: String, highlight: String, matcher: any ScalarMatcher) {
         scratch.found[scan.memberOffsets[local] + index] = true
         remaining -= 1
@@ -375,7 +405,7 @@ private struct AddressScanState {
             ScanHit(
                 group: local, member: index,
                 hit: ConditionHit(
-                    address: scan.address, keyPath: scratch.path, value: value, highlight: highlight,
+                    address: scan.address, keyPath: currentKeyPath(), value: value, highlight: highlight,
                     operatorName: matcher.operatorName, operatorValue: matcher.operatorValue, ephemeral: ephemeral)))
     }
 }

@@ -27,6 +27,26 @@ final class CompiledRuleset: Sendable {
     /// Where each condition's inputs start in a flat per-input table (contexts keep one such table).
     let inputOffsets: [Int]
     let inputCount: Int
+    /// Per rule: every condition is a scalar operator whose inputs are all served by address scans, and no
+    /// exclusion targets the rule. Such a rule is decided from the scans' hits alone ("hit-driven"): it costs a
+    /// few flag checks unless all its conditions matched — the usual case is that none did.
+    let hitDrivenRules: [Bool]
+    /// Per flat condition: belongs to a hit-driven rule (its hits come from scans, not from `conditionSeen`).
+    let hitDrivenConditions: [Bool]
+    /// Per hit-driven rule: the address scans its conditions read, deduplicated (empty for other rules).
+    let ruleScans: [[Int]]
+    /// Per hit-driven condition and input: the address scan serving the input (empty for other conditions).
+    let conditionInputScans: [[Int]]
+    /// Per rule: the required-argument address lists of its first condition when that is a structured operator
+    /// (see `CompiledCondition.requiredArgumentAddresses`), else empty. Checking them first is exactly what
+    /// evaluating the condition would find first, without the per-condition bookkeeping.
+    let ruleOpeningGates: [[[Int]]]
+    /// Per address scan: the address it reads.
+    let scanAddressIDs: [Int]
+    /// Per address scan and flat member (see `AddressScan.memberOffsets`): the condition and input it serves.
+    let scanMemberInputs: [[(conditionID: Int, inputIndex: Int)]]
+    /// Distinct rule collection names (see `RuleCollection.nameID`).
+    let collectionNameCount: Int
 
     init(
         rules: [CompiledRule], verdicts: [RuleVerdict], plans: [ModulePlan],
@@ -72,6 +92,53 @@ final class CompiledRuleset: Sendable {
         }
         inputOffsets = offsets
         inputCount = total
+
+        let ruleCount = rules.count
+        var hitDrivenRules = Array(repeating: false, count: ruleCount)
+        var hitDrivenConditions = Array(repeating: false, count: conditions.count)
+        var ruleScans = Array(repeating: [Int](), count: ruleCount)
+        for rule in 0..<ruleCount where ruleExclusions[rule].isEmpty {
+            var scans: [Int] = []
+            var eligible = !ruleConditionIDs[rule].isEmpty
+            for conditionID in ruleConditionIDs[rule] where eligible {
+                guard conditions[conditionID].isScalar else {
+                    eligible = false
+                    break
+                }
+                for slot in groupSlots[conditionID] {
+                    guard let slot else {
+                        eligible = false
+                        break
+                    }
+                    let scan = addressScanOfGroup[slot.group]
+                    if !scans.contains(scan) { scans.append(scan) }
+                }
+            }
+            guard eligible else { continue }
+            hitDrivenRules[rule] = true
+            ruleScans[rule] = scans
+            for conditionID in ruleConditionIDs[rule] { hitDrivenConditions[conditionID] = true }
+        }
+        self.hitDrivenRules = hitDrivenRules
+        self.hitDrivenConditions = hitDrivenConditions
+        self.ruleScans = ruleScans
+        ruleOpeningGates = ruleConditionIDs.map { conditionIDs in
+            conditionIDs.first.map { conditions[$0].requiredArgumentAddresses } ?? []
+        }
+        let slots = groupSlots
+        let scanOfGroup = addressScanOfGroup
+        conditionInputScans = conditions.indices.map { conditionID in
+            guard hitDrivenConditions[conditionID] else { return [] }
+            return slots[conditionID].map { slot in slot.map { scanOfGroup[$0.group] } ?? 0 }
+        }
+        scanAddressIDs = addressScans.map(\.input.addressID)
+        let groups = scanGroups
+        scanMemberInputs = addressScans.map { scan in
+            scan.groupIDs.flatMap { group in
+                groups[group].members.map { ($0.conditionID, $0.inputIndex) }
+            }
+        }
+        collectionNameCount = (plans.flatMap { $0.collections.map(\.nameID) }.max() ?? -1) + 1
     }
 
     /// Addresses some rule or exclusion reads.

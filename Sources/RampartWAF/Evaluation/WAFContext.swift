@@ -16,13 +16,23 @@ public final class WAFContext: @unchecked Sendable {
         var conditionHits: [Int: ConditionHit]
         /// Per condition input (flat, see `CompiledRuleset.inputOffsets`): the address generation last evaluated.
         var conditionSeen: [Int]
-        var collectionVerdicts: [String: RuleVerdict] = [:]
+        /// Per address scan: the address generation its last scan of kept data read.
+        var scanSeen: [Int]
+        /// Per address scan: what its last scan of kept data found for hit-driven conditions — their hits on the
+        /// address's current value. A hit-driven condition reached by its rule takes its hit from here.
+        var scanHits: [[ScanMemberHit]]
+        /// Total entries of `scanHits` (zero on clean traffic: conditions are then decided without a lookup).
+        var scanHitCount = 0
+        /// Per collection name (`RuleCollection.nameID`): the strongest verdict it produced so far.
+        var collectionVerdicts: [RuleVerdict?]
         var exclusionActive: [Bool]
         var firstRun = true
 
         /// Empty tables (no allocation), held while an evaluation owns the real ones.
         static var placeholder: State {
-            State(store: [], generation: [], ruleFired: [], conditionHits: [:], conditionSeen: [], exclusionActive: [])
+            State(
+                store: [], generation: [], ruleFired: [], conditionHits: [:], conditionSeen: [], scanSeen: [],
+                scanHits: [], collectionVerdicts: [], exclusionActive: [])
         }
     }
 
@@ -36,6 +46,9 @@ public final class WAFContext: @unchecked Sendable {
                 ruleFired: Array(repeating: false, count: ruleset.rules.count),
                 conditionHits: [:],
                 conditionSeen: Array(repeating: 0, count: ruleset.inputCount),
+                scanSeen: Array(repeating: 0, count: ruleset.addressScans.count),
+                scanHits: Array(repeating: [], count: ruleset.addressScans.count),
+                collectionVerdicts: Array(repeating: nil, count: ruleset.collectionNameCount),
                 exclusionActive: Array(repeating: false, count: ruleset.exclusions.count)))
     }
 
@@ -55,12 +68,17 @@ public final class WAFContext: @unchecked Sendable {
     /// data to read, stopping once `budget` is spent (`timedOut`, with the events found until then).
     public func run(_ data: [String: WAFValue], ephemeral: [String: WAFValue] = [:], budget: Duration) -> WAFResult {
         let start = ContinuousClock.now
+        // A call with nothing new (e.g. the body phase of a GET) has nothing to evaluate after the first one.
+        if data.isEmpty, ephemeral.isEmpty, !state.withLock({ $0.firstRun }) {
+            return WAFResult(duration: ContinuousClock.now - start)
+        }
         var result = state.withLock { state in
             // Moved out and back rather than copied, so the evaluation owns the tables and mutates them in place.
             var owned = State.placeholder
             swap(&owned, &state)
             var evaluation = Evaluation(
-                ruleset: waf.ruleset, cleanValues: waf.cleanValues, state: owned, deadline: Deadline(budget: budget))
+                ruleset: waf.ruleset, cleanValues: waf.cleanValues, state: owned,
+                deadline: Deadline(budget: budget, start: start))
             evaluation.ingest(data, ephemeral: ephemeral)
             let outcome = evaluation.evaluate()
             swap(&evaluation.state, &state)
@@ -74,20 +92,35 @@ public final class WAFContext: @unchecked Sendable {
     }
 }
 
+/// What an address scan found for one input of a hit-driven condition.
+struct ScanMemberHit {
+    let conditionID: Int
+    let inputIndex: Int
+    let hit: ConditionHit
+}
+
 /// One `run` call.
 private struct Evaluation {
     let ruleset: CompiledRuleset
     let cleanValues: CleanValueCache?
     var state: WAFContext.State
     var deadline: Deadline
-    var ephemeralValues: [Int: WAFValue] = [:]
+    /// This call's ephemeral data by address id: a short list (a RASP call carries two or three addresses).
+    var ephemeralValues: [(addressID: Int, value: WAFValue)] = []
+    /// Per address: this call carries ephemeral data for it.
+    var hasEphemeral: [Bool]
     /// Per address: new data arrived in this call.
     var changed: [Bool]
     var anyChanged = false
     /// Address scans done in this call (per `CompiledRuleset.addressScans`).
     var scannedAddresses: [Bool]
-    /// First hit of each scan group member found in this call (absent: scanned, no hit).
+    /// First hit of each scan group member found in this call (absent: scanned, no hit), for conditions that are
+    /// not hit-driven.
     var memberHits: [ScanGroup.Slot: ConditionHit] = [:]
+    /// Per address scan, when this call scanned ephemeral data: what it found for hit-driven conditions.
+    var ephemeralScanHits: [Int: [ScanMemberHit]] = [:]
+    /// Per address scan: hit-driven rules already brought it up to date in this call.
+    var drivenScanChecked: [Bool]
     var scratch = ScanScratch()
     var ephemeralConditionHits: [Int: ConditionHit] = [:]
     var events: [WAFEvent] = []
@@ -109,7 +142,9 @@ private struct Evaluation {
         self.state = state
         self.deadline = deadline
         scannedAddresses = Array(repeating: false, count: ruleset.addressScans.count)
+        drivenScanChecked = scannedAddresses
         changed = Array(repeating: false, count: ruleset.addressNames.count)
+        hasEphemeral = changed
     }
 
     mutating func ingest(_ data: [String: WAFValue], ephemeral: [String: WAFValue]) {
@@ -122,7 +157,12 @@ private struct Evaluation {
         }
         for (address, value) in ephemeral {
             guard let id = ruleset.addressIDs[address] else { continue }
-            ephemeralValues[id] = value
+            if let existing = ephemeralValues.firstIndex(where: { $0.addressID == id }) {
+                ephemeralValues[existing].value = value
+            } else {
+                ephemeralValues.append((id, value))
+            }
+            hasEphemeral[id] = true
         }
     }
 
@@ -135,16 +175,16 @@ private struct Evaluation {
                 let enforced = !plan.module.ignoresBudget
                 if plan.collections.isEmpty {
                     for rule in plan.range {
-                        if enforced, deadline.check() { throw DeadlineExceeded() }
+                        if enforced, deadline.tick(weight: 2) { throw DeadlineExceeded() }
                         if try evaluateRule(rule, enforced: enforced) == .block { break modules }
                     }
                     continue
                 }
                 for collection in plan.collections {
-                    if let done = state.collectionVerdicts[collection.name], done >= collection.verdict { continue }
+                    if let done = state.collectionVerdicts[collection.nameID], done >= collection.verdict { continue }
                     for rule in collection.range {
-                        if enforced, deadline.check() { throw DeadlineExceeded() }
-                        let verdict = try evaluateRule(rule, enforced: enforced, collection: collection.name)
+                        if enforced, deadline.tick(weight: 2) { throw DeadlineExceeded() }
+                        let verdict = try evaluateRule(rule, enforced: enforced, collection: collection.nameID)
                         if verdict == .block { break modules }
                         if verdict != .none { break }
                     }
@@ -197,18 +237,18 @@ private struct Evaluation {
     // MARK: Rules
 
     /// Evaluates one rule; returns its verdict when it fired in this call, `.none` otherwise.
-    private mutating func evaluateRule(_ index: Int, enforced: Bool, collection: String? = nil)
+    private mutating func evaluateRule(_ index: Int, enforced: Bool, collection: Int? = nil)
         throws(DeadlineExceeded) -> RuleVerdict
     {
-        guard ruleset.rules[index].enabled, !state.ruleFired[index] else { return .none }
+        guard !state.ruleFired[index], ruleset.rules[index].enabled else { return .none }
+        if ruleset.hitDrivenRules[index] {
+            return try evaluateHitDrivenRule(index, enforced: enforced, collection: collection)
+        }
+        if openingGateIsClosed(index) { return .none }
         let policy = policies[index] ?? RulePolicy()
         if policy.bypass { return .none }
-        if !state.firstRun || !ephemeralValues.isEmpty {
-            let addresses = ruleset.ruleAddressIDs[index]
-            guard state.firstRun || addresses.contains(where: { changed[$0] || ephemeralValues[$0] != nil })
-            else { return .none }
-        }
-        if !enforced { deadline = Deadline(budget: .seconds(3600), enforced: false) }
+        guard hasNewData(index) else { return .none }
+        if !enforced, deadline.enforced { deadline = deadline.unenforced }
         var hits: [ConditionHit] = []
         for conditionID in ruleset.ruleConditionIDs[index] {
             if let cached = state.conditionHits[conditionID] {
@@ -218,6 +258,116 @@ private struct Evaluation {
             guard let hit = try conditionHit(conditionID, excludedPaths: policy.excludedPaths) else { return .none }
             hits.append(hit)
         }
+        return fire(index, hits: hits, policy: policy, collection: collection)
+    }
+
+    /// A rule opening with a structured condition (the RASP rules) has nothing to do until that condition's
+    /// required arguments have data — most calls carry no operation. This is what evaluating the condition
+    /// would find first, without the per-condition bookkeeping; a hit kept for it from an earlier call would
+    /// stand without the data, so the gate stays open then.
+    private func openingGateIsClosed(_ index: Int) -> Bool {
+        let gates = ruleset.ruleOpeningGates[index]
+        if gates.isEmpty { return false }
+        if !state.conditionHits.isEmpty, let opening = ruleset.ruleConditionIDs[index].first,
+            state.conditionHits[opening] != nil
+        {
+            return false
+        }
+        for addresses in gates {
+            var present = false
+            for address in addresses where hasValue(address) {
+                present = true
+                break
+            }
+            if !present { return true }
+        }
+        return false
+    }
+
+    /// Whether an address the rule reads has data new to this call (always, on a context's first call).
+    private func hasNewData(_ index: Int) -> Bool {
+        if state.firstRun { return true }
+        // Loops rather than `contains(where:)`: a closure reading `self` made the optimizer copy the evaluation.
+        let addresses = ruleset.ruleAddressIDs[index]
+        if ephemeralValues.isEmpty {
+            for address in addresses where changed[address] { return true }
+            return false
+        }
+        for address in addresses where changed[address] || hasEphemeral[address] { return true }
+        return false
+    }
+
+    /// A hit-driven rule: brings its address scans up to date (each scan serves every rule reading the same
+    /// place), then takes its conditions in order, as any rule: a condition that matched before stays matched,
+    /// the others are decided by what the scans found in the current data, and the first one without a hit ends
+    /// the rule (libddwaf's short circuit: later conditions are not reached, so nothing is kept for them).
+    private mutating func evaluateHitDrivenRule(_ index: Int, enforced: Bool, collection: Int?)
+        throws(DeadlineExceeded) -> RuleVerdict
+    {
+        guard hasNewData(index) else { return .none }
+        if !enforced, deadline.enforced { deadline = deadline.unenforced }
+        for scan in ruleset.ruleScans[index] where !drivenScanChecked[scan] {
+            try bringScanUpToDate(scan)
+        }
+        let noKeptHits = state.conditionHits.isEmpty
+        let noCurrentHits = state.scanHitCount == 0 && ephemeralScanHits.isEmpty
+        if noCurrentHits {
+            // Clean data (the usual case): only hits kept from earlier calls could complete the rule.
+            if noKeptHits { return .none }
+            for conditionID in ruleset.ruleConditionIDs[index] where state.conditionHits[conditionID] == nil {
+                return .none
+            }
+        }
+        var hits: [ConditionHit] = []
+        for conditionID in ruleset.ruleConditionIDs[index] {
+            if !noKeptHits, let kept = state.conditionHits[conditionID] {
+                hits.append(kept)
+                continue
+            }
+            guard let hit = currentHit(conditionID) else { return .none }
+            if !hit.ephemeral { state.conditionHits[conditionID] = hit }
+            hits.append(hit)
+        }
+        return fire(index, hits: hits, policy: RulePolicy(), collection: collection)
+    }
+
+    /// What the scans found for a hit-driven condition in the current data (ephemeral data first, as everywhere),
+    /// trying its inputs in order.
+    private func currentHit(_ conditionID: Int) -> ConditionHit? {
+        let scans = ruleset.conditionInputScans[conditionID]
+        for inputIndex in scans.indices {
+            let scan = scans[inputIndex]
+            let found: [ScanMemberHit]
+            if hasEphemeral[ruleset.scanAddressIDs[scan]] {
+                guard let ephemeralHits = ephemeralScanHits[scan] else { continue }
+                found = ephemeralHits
+            } else {
+                found = state.scanHits[scan]
+            }
+            for entry in found where entry.conditionID == conditionID && entry.inputIndex == inputIndex {
+                return entry.hit
+            }
+        }
+        return nil
+    }
+
+    /// Scans an address for hit-driven conditions when it holds data they have not seen: ephemeral data of this
+    /// call, or a generation of the kept data not scanned yet.
+    private mutating func bringScanUpToDate(_ scan: Int) throws(DeadlineExceeded) {
+        drivenScanChecked[scan] = true
+        let addressID = ruleset.scanAddressIDs[scan]
+        if hasEphemeral[addressID], let value = ephemeralValue(addressID) {
+            if !scannedAddresses[scan] { try scanAddress(scan, value, ephemeral: true) }
+            return
+        }
+        guard let value = state.store[addressID], state.scanSeen[scan] != state.generation[addressID] else { return }
+        try scanAddress(scan, value, ephemeral: false)
+    }
+
+    /// Records a rule that fired: its actions, attributes and event. Returns its verdict.
+    private mutating func fire(_ index: Int, hits: [ConditionHit], policy: RulePolicy, collection: Int?)
+        -> RuleVerdict
+    {
         let ephemeral = hits.contains(where: \.ephemeral)
         if !ephemeral { state.ruleFired[index] = true }
         // Only a rule that fired is copied out (its fields are reported).
@@ -256,8 +406,18 @@ private struct Evaluation {
     // MARK: Conditions
 
     /// The value for an address in this call: ephemeral data first, then the context's data.
+    private func hasValue(_ addressID: Int) -> Bool {
+        if state.store[addressID] != nil { return true }
+        return hasEphemeral[addressID]
+    }
+
+    private func ephemeralValue(_ addressID: Int) -> WAFValue? {
+        for entry in ephemeralValues where entry.addressID == addressID { return entry.value }
+        return nil
+    }
+
     private func currentValue(_ addressID: Int) -> (WAFValue, ephemeral: Bool)? {
-        if let value = ephemeralValues[addressID] { return (value, true) }
+        if hasEphemeral[addressID], let value = ephemeralValue(addressID) { return (value, true) }
         if let value = state.store[addressID] { return (value, false) }
         return nil
     }
@@ -340,14 +500,30 @@ private struct Evaluation {
     /// Scans a value once for every scan group of an address scan, recording their members' first hits.
     private mutating func scanAddress(_ scanIndex: Int, _ value: WAFValue, ephemeral: Bool) throws(DeadlineExceeded) {
         let scan = ruleset.addressScans[scanIndex]
-        var found: [ScanGroup.Slot: ConditionHit] = [:]
+        var found: [(local: Int, member: Int, hit: ConditionHit)] = []
         try scan.scan(
             value, limits: ruleset.limits, ephemeral: ephemeral, cleanValues: cleanValues, scratch: &scratch,
             deadline: &deadline
         ) { local, member, hit in
-            found[ScanGroup.Slot(group: scan.groupIDs[local], member: member)] = hit
+            found.append((local, member, hit))
         }
-        for (slot, hit) in found { memberHits[slot] = hit }
+        var drivenHits: [ScanMemberHit] = []
+        for (local, member, hit) in found {
+            let target = ruleset.scanMemberInputs[scanIndex][scan.memberOffsets[local] + member]
+            if ruleset.hitDrivenConditions[target.conditionID] {
+                drivenHits.append(ScanMemberHit(conditionID: target.conditionID, inputIndex: target.inputIndex, hit: hit))
+            } else {
+                memberHits[ScanGroup.Slot(group: scan.groupIDs[local], member: member)] = hit
+            }
+        }
+        if ephemeral {
+            ephemeralScanHits[scanIndex] = drivenHits
+        } else {
+            // The kept data of this address changed (or is scanned for the first time): its hits replace the old.
+            state.scanHitCount += drivenHits.count - state.scanHits[scanIndex].count
+            state.scanHits[scanIndex] = drivenHits
+            state.scanSeen[scanIndex] = state.generation[ruleset.scanAddressIDs[scanIndex]]
+        }
         scannedAddresses[scanIndex] = true
     }
 
@@ -381,10 +557,13 @@ private struct Evaluation {
     ) -> ConditionHit? {
         // Most calls carry no operation (no `resource`): nothing to resolve then. Inputs are left unmarked, so
         // the condition is evaluated once a required argument arrives.
-        for (name, required) in structured.argumentNames where required {
-            guard let argument = condition.arguments.first(where: { $0.name == name }),
-                argument.inputs.contains(where: { currentValue($0.addressID) != nil })
-            else { return nil }
+        for addresses in condition.requiredArgumentAddresses {
+            var present = false
+            for address in addresses where hasValue(address) {
+                present = true
+                break
+            }
+            guard present else { return nil }
         }
         var anyNew = false
         var ephemeral = false

@@ -95,12 +95,22 @@ final class CompiledCondition: Sendable {
     let arguments: [StructuredArgument]
     /// `kind` is `.scalar`: tested without copying the matcher out of the enum (most conditions are scalar).
     let isScalar: Bool
+    /// For structured operators: per required argument, the addresses of its inputs. The condition has nothing
+    /// to evaluate until each list has an address with data (most calls carry no `resource`, e.g. no SQL query).
+    let requiredArgumentAddresses: [[Int]]
 
     init(kind: ConditionKind, inputs: [ConditionInput], arguments: [StructuredArgument]) {
         self.kind = kind
         self.inputs = inputs
         self.arguments = arguments
         if case .scalar = kind { isScalar = true } else { isScalar = false }
+        if case .structured(let structured) = kind {
+            requiredArgumentAddresses = structured.argumentNames.filter(\.required).map { name, _ in
+                arguments.first(where: { $0.name == name })?.inputs.map(\.addressID) ?? []
+            }
+        } else {
+            requiredArgumentAddresses = []
+        }
     }
 }
 

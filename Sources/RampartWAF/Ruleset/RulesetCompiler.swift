@@ -115,6 +115,7 @@ struct RulesetCompiler {
         var orderedRules: [CompiledRule] = []
         var verdicts: [RuleVerdict] = []
         var plans: [ModulePlan] = []
+        var collectionNameIDs: [String: Int] = [:]
         for module in RuleModule.allCases {
             var members = candidates.filter { $0.rule.module == module }
             guard !members.isEmpty else { continue }
@@ -136,8 +137,11 @@ struct RulesetCompiler {
                 if let last = collections.last, last.name == member.rule.type {
                     collections[collections.count - 1].range = last.range.lowerBound..<(index + 1)
                 } else {
+                    let nameID = collectionNameIDs[member.rule.type] ?? collectionNameIDs.count
+                    collectionNameIDs[member.rule.type] = nameID
                     collections.append(
-                        RuleCollection(name: member.rule.type, verdict: member.verdict, range: index..<(index + 1)))
+                        RuleCollection(
+                            name: member.rule.type, nameID: nameID, verdict: member.verdict, range: index..<(index + 1)))
                 }
             }
             plans.append(ModulePlan(module: module, range: start..<orderedRules.count, collections: collections))
@@ -157,6 +161,8 @@ struct ModulePlan: Sendable {
 /// context (by type name, for verdicts up to the one matched).
 struct RuleCollection: Sendable {
     let name: String
+    /// `name` as a dense number, so a context tracks collection verdicts in an array rather than by string.
+    let nameID: Int
     let verdict: RuleVerdict
     var range: Range<Int>
 }

@@ -3,22 +3,10 @@ import Testing
 
 /// Malformed, random and very large inputs: every detector returns (never traps) and stays linear.
 @Suite struct RaspRobustnessTests {
-    /// SplitMix64: deterministic pseudo-random bytes, so a failure reproduces.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Bytes biased towards the characters every tokenizer treats specially.
     static let alphabet: [UInt8] = Array("'\"\\`$(){}[]<>|&;#\n\t %./:@?=-_aZ09~^!*\u{0}".utf8) + [0xFF, 0xC3, 0xA9, 0xE2]
 
-    static func randomString(_ generator: inout Generator, length: Int) -> String {
+    static func randomString(_ generator: inout SplitMix64, length: Int) -> String {
         var bytes: [UInt8] = []
         for _ in 0..<length {
             let r = generator.next()
@@ -38,7 +26,7 @@ import Testing
     }
 
     @Test func randomInputsNeverTrap() {
-        var generator = Generator(state: 42)
+        var generator = SplitMix64(seed: 42)
         for round in 0..<3000 {
             let operation = Self.randomString(&generator, length: Int(generator.next() % 120))
             // Parameters cut from the operation itself, so that they are found and judged.
