@@ -29,20 +29,24 @@ extension WAFValue {
     }
 
     private static func appendCookies(_ header: String, to builder: inout MultiMapBuilder) {
-        // Byte-level: `;`, `=` and the optional whitespace around them are ASCII, and splitting by Character
-        // (grapheme breaking) costs more than the rest of the request's inspection.
-        let utf8 = header.utf8
-        var partStart = utf8.startIndex
-        while partStart <= utf8.endIndex {
-            let partEnd = utf8[partStart...].firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex
-            let part = utf8[partStart..<partEnd]
-            if let equals = part.firstIndex(of: UInt8(ascii: "=")) {
-                let name = trimmedASCII(part[..<equals])
-                let value = trimmedASCII(part[utf8.index(after: equals)...])
-                builder.append(key: String(Substring(name)), value: percentDecoded(Substring(value), plusIsSpace: false))
+        // Byte-level over the contiguous UTF-8: `;`, `=` and the optional whitespace around them are ASCII.
+        // Splitting by Character (grapheme breaking), or even walking String.UTF8View indices, costs more than
+        // the rest of the request's inspection.
+        var header = header
+        header.withUTF8 { bytes in
+            var partStart = 0
+            while partStart <= bytes.count {
+                let partEnd = firstIndex(of: UInt8(ascii: ";"), in: bytes, from: partStart, to: bytes.count)
+                let equals = firstIndex(of: UInt8(ascii: "="), in: bytes, from: partStart, to: partEnd)
+                if equals < partEnd {
+                    let name = trimmedASCII(bytes, partStart..<equals)
+                    let value = trimmedASCII(bytes, (equals &+ 1)..<partEnd)
+                    builder.append(
+                        key: String(decoding: UnsafeBufferPointer(rebasing: bytes[name]), as: UTF8.self),
+                        value: percentDecoded(UnsafeBufferPointer(rebasing: bytes[value]), plusIsSpace: false))
+                }
+                partStart = partEnd &+ 1
             }
-            guard partEnd < utf8.endIndex else { break }
-            partStart = utf8.index(after: partEnd)
         }
     }
 
@@ -70,61 +74,65 @@ extension WAFValue {
 
     private static func pairs(_ text: String, plusIsSpace: Bool) -> WAFValue {
         var builder = MultiMapBuilder()
-        let utf8 = text.utf8
-        var partStart = utf8.startIndex
-        while partStart < utf8.endIndex {
-            let partEnd = utf8[partStart...].firstIndex(of: UInt8(ascii: "&")) ?? utf8.endIndex
-            let part = utf8[partStart..<partEnd]
-            if !part.isEmpty {
-                let key: Substring.UTF8View
-                let value: Substring.UTF8View
-                if let equals = part.firstIndex(of: UInt8(ascii: "=")) {
-                    key = Substring(part[..<equals]).utf8
-                    value = Substring(part[utf8.index(after: equals)...]).utf8
-                } else {
-                    key = Substring(part).utf8
-                    value = Substring("").utf8
+        var text = text
+        text.withUTF8 { bytes in
+            var partStart = 0
+            while partStart < bytes.count {
+                let partEnd = firstIndex(of: UInt8(ascii: "&"), in: bytes, from: partStart, to: bytes.count)
+                if partEnd > partStart {
+                    let equals = firstIndex(of: UInt8(ascii: "="), in: bytes, from: partStart, to: partEnd)
+                    let key = UnsafeBufferPointer(rebasing: bytes[partStart..<equals])
+                    let value = equals < partEnd
+                        ? UnsafeBufferPointer(rebasing: bytes[(equals &+ 1)..<partEnd])
+                        : UnsafeBufferPointer(rebasing: bytes[partEnd..<partEnd])
+                    builder.append(
+                        key: percentDecoded(key, plusIsSpace: plusIsSpace),
+                        value: percentDecoded(value, plusIsSpace: plusIsSpace))
                 }
-                builder.append(
-                    key: percentDecoded(Substring(key), plusIsSpace: plusIsSpace),
-                    value: percentDecoded(Substring(value), plusIsSpace: plusIsSpace))
+                partStart = partEnd &+ 1
             }
-            guard partEnd < utf8.endIndex else { break }
-            partStart = utf8.index(after: partEnd)
         }
         return builder.value
     }
 
     /// Decodes `%XX` escapes (malformed ones are kept as text); invalid UTF-8 becomes U+FFFD.
     public static func percentDecoded(_ text: Substring, plusIsSpace: Bool) -> String {
-        let utf8 = text.utf8
-        guard utf8.contains(UInt8(ascii: "%")) || (plusIsSpace && utf8.contains(UInt8(ascii: "+"))) else {
-            return String(text)
+        var text = text
+        return text.withUTF8 { percentDecoded($0, plusIsSpace: plusIsSpace) }
+    }
+
+    /// `percentDecoded` over UTF-8 bytes.
+    static func percentDecoded(_ utf8: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool) -> String {
+        let count = utf8.count
+        var needsDecoding = false
+        for byte in utf8 where byte == UInt8(ascii: "%") || (plusIsSpace && byte == UInt8(ascii: "+")) {
+            needsDecoding = true
+            break
         }
+        guard needsDecoding else { return String(decoding: utf8, as: UTF8.self) }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(utf8.count)
-        var index = utf8.startIndex
-        while index != utf8.endIndex {
+        bytes.reserveCapacity(count)
+        var index = 0
+        while index < count {
             let byte = utf8[index]
-            if byte == UInt8(ascii: "%") {
-                let first = utf8.index(after: index)
-                if first != utf8.endIndex {
-                    let second = utf8.index(after: first)
-                    if second != utf8.endIndex, let high = hexValue(utf8[first]), let low = hexValue(utf8[second]) {
-                        bytes.append(high << 4 | low)
-                        index = utf8.index(after: second)
-                        continue
-                    }
-                }
-                bytes.append(byte)
-            } else if byte == UInt8(ascii: "+") && plusIsSpace {
-                bytes.append(0x20)
-            } else {
-                bytes.append(byte)
+            if byte == UInt8(ascii: "%"), index &+ 2 < count, let high = hexValue(utf8[index &+ 1]),
+                let low = hexValue(utf8[index &+ 2])
+            {
+                bytes.append(high << 4 | low)
+                index &+= 3
+                continue
             }
-            index = utf8.index(after: index)
+            bytes.append(byte == UInt8(ascii: "+") && plusIsSpace ? 0x20 : byte)
+            index &+= 1
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The index of the first `byte` in `bytes[from..<to]`, or `to`.
+    private static func firstIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
+        var index = from
+        while index < to, bytes[index] != byte { index &+= 1 }
+        return index
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -136,17 +144,13 @@ extension WAFValue {
         }
     }
 
-    /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
-    private static func trimmedASCII(_ text: Substring.UTF8View) -> Substring.UTF8View {
-        var start = text.startIndex
-        var end = text.endIndex
-        while start < end, text[start] == 0x20 || text[start] == 0x09 { start = text.index(after: start) }
-        while end > start {
-            let last = text.index(before: end)
-            guard text[last] == 0x20 || text[last] == 0x09 else { break }
-            end = last
-        }
-        return text[start..<end]
+    /// `range` without leading and trailing spaces and tabs (HTTP's optional whitespace).
+    private static func trimmedASCII(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        var start = range.lowerBound
+        var end = range.upperBound
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start &+= 1 }
+        while end > start, bytes[end &- 1] == 0x20 || bytes[end &- 1] == 0x09 { end &-= 1 }
+        return start..<end
     }
 }
 

@@ -2,7 +2,11 @@
 /// pieces and JSON, and the size limits applied while inspecting it.
 
 /// A piece of request data under a WAF address: a scalar or a container, as libddwaf's `ddwaf_object`.
-public indirect enum WAFValue: Sendable, Hashable {
+///
+/// Not `indirect`: containers already hold their elements in array storage, so the type is not recursive in
+/// layout, and boxing every case cost one extra allocation per value (a request's headers, query and body
+/// are hundreds of values).
+public enum WAFValue: Sendable, Hashable {
     case string(String)
     case signed(Int64)
     case unsigned(UInt64)
