@@ -13,7 +13,8 @@
 # a loaded machine disturbs much less than latency: "CPU added" is Rampart's own work per request.
 #
 # Usage: scripts/bench-overhead.sh [--framework vapor|hummingbird|both]   (default both, one after the other)
-#        environment: ROUNDS=5 RUN_SECONDS=5 SKIP_BUILD=0 (1: use the release binaries already built)
+#        environment: ROUNDS=5 RUN_SECONDS=5 SKIP_BUILD=0 (1: use the release binaries already built),
+#                     PORT_PLAIN=18471 PORT_PROTECTED=18472
 # Exits 1 when a protected app does not block an attack or a benign request got an error answer; missed targets
 # are printed, not fatal (compare the CPU column: wall-clock figures from a loaded machine are noisy).
 set -euo pipefail
@@ -35,8 +36,9 @@ case "$framework_choice" in
 esac
 lua="$PWD/scripts/bench/overhead.lua"
 order_json="$PWD/scripts/bench/overhead-order.json"
-port_plain=18471
-port_protected=18472
+# Two benchmarks at once on one machine must not share ports (each would measure the other's servers).
+port_plain="${PORT_PLAIN:-18471}"
+port_protected="${PORT_PROTECTED:-18472}"
 
 command -v wrk >/dev/null || { echo "installing wrk" >&2; apt-get install -y -qq wrk >/dev/null; }
 app_product() { case "$1" in vapor) echo OverheadBenchVapor ;; hummingbird) echo OverheadBenchHummingbird ;; esac; }
@@ -124,6 +126,10 @@ for framework in $frameworks; do
     server_pids+=($!)
     wait_until_serving "$port_plain"
     wait_until_serving "$port_protected"
+    # An answer on the port is not enough: when another job holds it, ours exit at startup and wrk measures theirs.
+    for pid in "$plain_pid" "$protected_pid"; do
+        kill -0 "$pid" 2>/dev/null || { echo "$framework: a server exited at startup (port taken? set PORT_PLAIN/PORT_PROTECTED)" >&2; exit 1; }
+    done
     check_blocking "$framework"
     for endpoint in get post realistic; do
         for variant in plain protected; do run_wrk "$framework" "$endpoint" "$variant" throughput warmup 2; done
