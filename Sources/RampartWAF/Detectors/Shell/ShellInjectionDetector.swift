@@ -38,17 +38,34 @@ enum ShellScriptCheck {
     /// How many `sh -c '...'` levels inside a command line are followed.
     static let maxScriptNesting = 3
 
+    /// Occurrences of one parameter judged per script (see `firstInjection`).
+    static let maxOccurrencesPerParameter = 256
+
     static func firstInjection(
         in script: UnsafeBufferPointer<UInt8>, dialect: ShellDialect, parameters: [UserParameter], nesting: Int = 0
     ) -> Hit? {
         var map: ShellSyntaxMap?
         var commandWordCache: CommandWordExtent?
         var hit: Hit?
+        // Per parameter: occurrences judged so far, or -1 once it is known to hold only blanks.
+        var judged = [Int](repeating: 0, count: parameters.count)
         ParameterOccurrences.forEach(
             in: script, parameters: parameters, minimumLength: ShellInjectionDetector.minimumParameterLength
         ) { index, value, range in
-            // Blanks alone only separate words the developer wrote.
-            guard value.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { return true }
+            guard index >= 0, index < judged.count, judged[index] >= 0 else { return true }
+            // A value repeated through a long command (`aaaa…` in `aaaa…`) occurs at every offset; judging each
+            // costs the value's length again, quadratic overall (found by the evaluator fuzzer: 100 ms for one
+            // call). Past `maxOccurrencesPerParameter` the parameter's further occurrences are not judged: an
+            // injection would need the developer's own text to repeat the attacker's value that often first.
+            guard judged[index] < Self.maxOccurrencesPerParameter else { return true }
+            if judged[index] == 0 {
+                // Blanks alone only separate words the developer wrote.
+                guard value.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else {
+                    judged[index] = -1
+                    return true
+                }
+            }
+            judged[index] &+= 1
             if map == nil { map = ShellSyntaxMap(script, dialect: dialect) }
             guard let syntax = map else { return false }
             if let reason = judge(range, in: syntax, script: script, cache: &commandWordCache)
