@@ -273,15 +273,21 @@ private struct Evaluation {
         {
             return false
         }
-        for addresses in gates {
+        return !requiredArgumentsPresent(gates)
+    }
+
+    /// Whether each required argument (a list of the addresses it may come from) has data in one of them.
+    /// Loops rather than `contains(where:)`: a closure reading `self` made the optimizer copy the evaluation.
+    private func requiredArgumentsPresent(_ arguments: [[Int]]) -> Bool {
+        for addresses in arguments {
             var present = false
             for address in addresses where hasValue(address) {
                 present = true
                 break
             }
-            if !present { return true }
+            if !present { return false }
         }
-        return false
+        return true
     }
 
     /// Whether an address the rule reads has data new to this call (always, on a context's first call).
@@ -557,14 +563,7 @@ private struct Evaluation {
     ) -> ConditionHit? {
         // Most calls carry no operation (no `resource`): nothing to resolve then. Inputs are left unmarked, so
         // the condition is evaluated once a required argument arrives.
-        for addresses in condition.requiredArgumentAddresses {
-            var present = false
-            for address in addresses where hasValue(address) {
-                present = true
-                break
-            }
-            guard present else { return nil }
-        }
+        guard requiredArgumentsPresent(condition.requiredArgumentAddresses) else { return nil }
         var anyNew = false
         var ephemeral = false
         // Every present input of each argument, in rule order: libddwaf tries each `params` address in turn.
