@@ -111,7 +111,8 @@ extension PlatformStore {
         ).map { OverviewData.Count(label: $0.string("label") ?? "", count: $0.int("total") ?? 0) }
     }
 
-    private static func rangeCondition(_ column: String, _ ranges: [(Int64, Int64)], _ binds: inout [SQLValue]) -> String {
+    /// `(column >= $a AND column < $b) OR …` for each half-open range, binding the bounds (overview and signals).
+    static func rangeCondition(_ column: String, _ ranges: [(Int64, Int64)], _ binds: inout [SQLValue]) -> String {
         let terms = ranges.map { range -> String in
             binds += [.integer(range.0), .integer(range.1)]
             return "(\(column) >= $\(binds.count - 1) AND \(column) < $\(binds.count))"

@@ -16,7 +16,7 @@ extension PlatformStore {
         var binds: [SQLValue] = []
         var parts: [String] = []
         if hours.0 < hours.1 {
-            let range = Self.timeRanges("bucket_start", [hours], &binds)
+            let range = Self.rangeCondition("bucket_start", [hours], &binds)
             let scope = Self.signalScope(filter, &binds)
             parts.append(
                 """
@@ -26,7 +26,7 @@ extension PlatformStore {
         }
         let liveEdges = edges.filter { $0.0 < $0.1 }
         if !liveEdges.isEmpty {
-            let range = Self.timeRanges("occurred_at", liveEdges, &binds)
+            let range = Self.rangeCondition("occurred_at", liveEdges, &binds)
             let scope = Self.signalScope(filter, &binds)
             parts.append(
                 """
@@ -116,14 +116,6 @@ extension PlatformStore {
                     routes: Array(routes)))
         }
         return result
-    }
-
-    private static func timeRanges(_ column: String, _ ranges: [(Int64, Int64)], _ binds: inout [SQLValue]) -> String {
-        let terms = ranges.map { range -> String in
-            binds += [.integer(range.0), .integer(range.1)]
-            return "(\(column) >= $\(binds.count - 1) AND \(column) < $\(binds.count))"
-        }
-        return "(" + terms.joined(separator: " OR ") + ")"
     }
 
     /// ` AND column = $n` for each of the filter's app, environment, client IP and category that is set.
